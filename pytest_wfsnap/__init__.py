@@ -1,0 +1,1 @@
+"""pytest-wfsnap: workflow engine with snapshot/restore, and its pytest plugin."""
