@@ -37,8 +37,8 @@ class EngineState:
     * state manager: ``variables``, ``accumulator``, ``counter``, ``cache``, ``context_vars``,
       ``context_consts``.
     * counters: ``node_execution_count``, ``http_call_count``.
-    * ``random_seed``: seed of the engine's random source; ``random_draws``: how many values
-      it has produced (so a resumed run continues the same sequence).
+    * ``random_seed``: seed of the engine's random sources (one derived per node from it, so a
+      resumed run draws exactly what the uninterrupted run would have drawn).
     * ``http_recordings``: HTTP node results keyed by node id, for replay without network.
     """
 
@@ -62,7 +62,6 @@ class EngineState:
     node_execution_count: int = 0
     http_call_count: int = 0
     random_seed: int | None = None
-    random_draws: int = 0
     http_recordings: dict[str, Any] = field(default_factory=dict)
 
 

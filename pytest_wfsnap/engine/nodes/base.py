@@ -61,9 +61,12 @@ class Runtime(Protocol):
         """Stored node results so far (read-only view)."""
         ...
 
-    @property
-    def random(self) -> random.Random:
-        """The engine's seedable random source (sample node's random method)."""
+    def random_for(self, node_id: str) -> random.Random:
+        """A random source derived from the engine seed and ``node_id``.
+
+        Deterministic per (seed, node), so a seeded run is reproducible and a resumed run draws
+        exactly what the uninterrupted run would have drawn.
+        """
         ...
 
     @property
