@@ -75,6 +75,11 @@ class SnapshotDecodeError(SnapshotError):
     """The snapshot is not valid JSON/binary, or a field has the wrong type or is missing."""
 
 
+class SnapshotEncodeError(SnapshotError):
+    """A snapshot cannot be written: a value is not JSON-representable (NaN, infinity, bytes,
+    non-string keys, integers beyond 64 bits, nesting deeper than 254 levels) or a time is naive."""
+
+
 class SnapshotVersionError(SnapshotError):
     """The snapshot's format version is missing or not one this release reads."""
 
@@ -96,6 +101,10 @@ class SnapshotLoadError(SnapshotError):
 
 class StorageError(WfsnapError):
     """A snapshot store or golden file could not be read or written."""
+
+
+class SnapshotNotFoundError(StorageError):
+    """A snapshot store holds no snapshot for the requested execution id / sequence number."""
 
 
 class GoldenFileError(StorageError):
@@ -125,9 +134,11 @@ __all__ = [
     "PluginUsageError",
     "RegistryError",
     "SnapshotDecodeError",
+    "SnapshotEncodeError",
     "SnapshotError",
     "SnapshotIntegrityError",
     "SnapshotLoadError",
+    "SnapshotNotFoundError",
     "SnapshotTooLargeError",
     "SnapshotVersionError",
     "StorageError",
