@@ -22,11 +22,12 @@ INDEX_VERSION = 1
 
 _SNAP_NAME_RE = re.compile(r"[0-9]{8,}-[A-Za-z0-9._-]+\.snap")
 _SLUG_RE = re.compile(r"[^A-Za-z0-9._-]+")
+_RUN_RE = re.compile(r"[._-]{2,}")
 
 
 def snapshot_file_name(seq: int, label: str) -> str:
     """``<seq:08d>-<label made file-name safe>.snap``, e.g. ``00000003-after_fetch.snap``."""
-    slug = _SLUG_RE.sub("_", label).strip("._-")[:48] or "snapshot"
+    slug = _RUN_RE.sub("_", _SLUG_RE.sub("_", label)).strip("._-")[:48] or "snapshot"
     return f"{seq:08d}-{slug}.snap"
 
 
