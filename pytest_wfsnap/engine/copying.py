@@ -1,0 +1,39 @@
+"""Fast deep copies of JSON-like values (results, variables, node data).
+
+``copy.deepcopy`` keeps a memo and dispatches through the copy protocol for every object; the
+engine's values are trees of dicts, lists and immutable scalars, so a direct recursive copy is
+several times faster. Anything else (e.g. a custom executor's object) falls back to deepcopy.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+_IMMUTABLE = (str, int, float, bool, type(None), datetime)
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of a JSON-like value; immutable scalars are shared, containers copied."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if type(value) is dict:
+        return {
+            key: item if isinstance(item, _IMMUTABLE) else json_copy(item)
+            for key, item in value.items()
+        }
+    if type(value) is list:
+        return [item if isinstance(item, _IMMUTABLE) else json_copy(item) for item in value]
+    return copy.deepcopy(value)
+
+
+def copy_mapping(values: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a str-keyed mapping of JSON-like values."""
+    return {
+        key: item if isinstance(item, _IMMUTABLE) else json_copy(item)
+        for key, item in values.items()
+    }
+
+
+__all__ = ["copy_mapping", "json_copy"]
