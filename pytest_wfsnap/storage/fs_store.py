@@ -69,6 +69,8 @@ from pytest_wfsnap.storage.stores import (
 if sys.platform != "win32":
     import fcntl
 
+_LOCK_ATTEMPTS = 1000
+
 
 class FileSystemStore:
     """Snapshots as files under ``root``, one directory per execution."""
@@ -135,27 +137,32 @@ class FileSystemStore:
     def _locked(self, directory: Path) -> Iterator[None]:
         """Hold the execution's exclusive lock (creating its directory if needed)."""
         lock_path = directory / LOCK_NAME
-        while True:
+        for _ in range(_LOCK_ATTEMPTS):
             try:
-                directory.mkdir(exist_ok=True)
+                directory.mkdir(parents=True, exist_ok=True)
                 fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
             except FileNotFoundError:
                 continue  # the directory was removed by delete_execution meanwhile: retry
             except OSError as exc:
                 raise StorageError(f"cannot lock {lock_path}: {describe(exc)}") from exc
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
                 try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
                     current = os.stat(lock_path)
                 except FileNotFoundError:
-                    continue
+                    continue  # the lock file was unlinked while we waited: retry
+                except OSError as exc:
+                    raise StorageError(f"cannot lock {lock_path}: {describe(exc)}") from exc
                 held = os.fstat(fd)
                 if (current.st_ino, current.st_dev) != (held.st_ino, held.st_dev):
-                    continue  # we locked a lock file that was unlinked meanwhile: retry
+                    continue  # we locked a lock file that was replaced meanwhile: retry
                 yield
                 return
             finally:
                 os.close(fd)  # also releases the lock
+        raise StorageError(
+            f"cannot lock {lock_path}: its directory keeps being removed by another process"
+        )
 
     def _find(self, directory: Path, execution_id: str, seq: int | None) -> tuple[SnapshotRef, str]:
         index = self._read_index(directory)

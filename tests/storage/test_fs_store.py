@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,7 @@ from pytest_wfsnap.errors import SnapshotNotFoundError, StorageError
 from pytest_wfsnap.storage import FileSystemStore, collect_garbage
 from pytest_wfsnap.storage.atomic import temp_name_for
 from pytest_wfsnap.storage.fs_index import snapshot_file_name
-from tests.storage.support import make_meta
+from tests.storage.support import check_blob, make_blob, make_meta
 
 
 @pytest.fixture
@@ -145,3 +147,34 @@ def test_without_fsync_the_store_behaves_the_same(tmp_path: Path) -> None:
     store = FileSystemStore(tmp_path, fsync=False)
     store.put("run", b"a", make_meta())
     assert store.get("run") == b"a"
+
+
+def _churn(root: str, role: str, rounds: int, start: Any) -> None:
+    store = FileSystemStore(root)
+    start.wait()
+    for i in range(rounds):
+        if role == "deleter":
+            store.delete_execution("x")
+        else:
+            store.put("x", make_blob(0, i), make_meta(f"{role}-{i}"))
+
+
+def test_writers_and_a_deleter_in_separate_processes_stay_consistent(tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    start = ctx.Barrier(3)
+    roles = [("writer1", 40), ("writer2", 40), ("deleter", 25)]
+    procs = [ctx.Process(target=_churn, args=(str(tmp_path), role, n, start)) for role, n in roles]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=60)
+        assert proc.exitcode == 0
+    store = FileSystemStore(tmp_path)
+    refs = store.list("x")
+    assert [r.seq for r in refs] == sorted({r.seq for r in refs})
+    for ref in refs:
+        check_blob(store.get("x", ref.seq))
+    leftovers = set(os.listdir(tmp_path / "x")) - {".lock", "index.json"} if refs else set()
+    assert leftovers == {snapshot_file_name(r.seq, r.label) for r in refs}
+    store.put("x", b"after", make_meta())
+    assert store.get("x") == b"after"
