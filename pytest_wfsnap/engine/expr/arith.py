@@ -1,0 +1,436 @@
+"""``EvaluateArithmetic``: Go's recursive-descent arithmetic evaluator (ENGINE.md B7.6).
+
+Go parses and evaluates in one pass, so the first error met left to right wins (a failed
+variable lookup before a later syntax error, for instance). Here each distinct expression is
+compiled once into closures that replay exactly that order: a syntax error becomes a closure that
+first evaluates everything Go would have evaluated before reaching it, then raises. Compiled
+programs are cached, so an expression evaluated for every array element is parsed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Final
+
+from pytest_wfsnap.engine.expr import core, resolve
+from pytest_wfsnap.engine.expr.gomath import call_math, go_mod
+from pytest_wfsnap.engine.expr.scope import (
+    MAX_DEPTH,
+    MISSING,
+    FatalExpressionError,
+    Scope,
+    check_length,
+)
+from pytest_wfsnap.engine.expr.text import byte_pos, first_byte_char, trim
+from pytest_wfsnap.engine.gofmt import go_v, parse_go_float, to_float64
+from pytest_wfsnap.errors import ExpressionError
+
+Node = Callable[[Scope], float]
+
+MATH_FUNCTIONS: Final = frozenset({"pow", "sqrt", "abs", "floor", "ceil", "round", "min", "max"})
+VALUE_FUNCTIONS: Final = frozenset(
+    {"map", "avg", "sum", "round", "floor", "ceil", "abs", "min", "max", "sort", "slice"}
+    | {"sample", "unique", "zip", "reverse", "flatten"}
+)
+_IDENT_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_SEGMENT_CHARS: Final = _IDENT_CHARS | {"-"}
+_DIGITS: Final = frozenset("0123456789")
+_SPACE: Final = frozenset(" \t\n\r")
+
+
+# --- closures -----------------------------------------------------------------------------
+
+
+def _fail(before: list[Node], message: str, fatal: bool = False) -> Node:
+    def run(scope: Scope) -> float:
+        for node in before:
+            node(scope)
+        if fatal:
+            raise FatalExpressionError(message)
+        raise ExpressionError(message)
+
+    return run
+
+
+def _const(value: float) -> Node:
+    return lambda scope: value
+
+
+def _negate(node: Node) -> Node:
+    return lambda scope: -node(scope)
+
+
+def _chain(first: Node, rest: list[tuple[str, Node]]) -> Node:
+    def run(scope: Scope) -> float:
+        value = first(scope)
+        for op, node in rest:
+            right = node(scope)
+            if op == "+":
+                value = value + right
+            elif op == "-":
+                value = value - right
+            elif op == "*":
+                value = value * right
+            elif op == "/":
+                if right == 0:
+                    raise ExpressionError("division by zero")
+                value = value / right
+            else:
+                if right == 0:
+                    raise ExpressionError("modulo by zero")
+                value = go_mod(value, right)
+        return value
+
+    return run
+
+
+def _sequence(nodes: list[Node]) -> Node:
+    """Run nodes in order (used when the last one raises: a failed function argument)."""
+
+    def run(scope: Scope) -> float:
+        value = 0.0
+        for node in nodes:
+            value = node(scope)
+        return value
+
+    return run
+
+
+def _function(name: str, args: list[Node]) -> Node:
+    def run(scope: Scope) -> float:
+        return call_math(name, [arg(scope) for arg in args])
+
+    return run
+
+
+def _path(path: str) -> Node:
+    def run(scope: Scope) -> float:
+        try:
+            value = resolve.resolve_value(path, None, scope)
+        except FatalExpressionError:
+            raise
+        except ExpressionError:
+            value = resolve.resolve_value("variables." + path, None, scope)
+        number = to_float64(value)
+        if number is None:
+            raise ExpressionError(
+                f"value '{go_v(value)}' at '{path}' cannot be converted to number"
+            )
+        return number
+
+    return run
+
+
+def _bare(ident: str, position: int) -> Node:
+    def run(scope: Scope) -> float:
+        try:
+            value = resolve.resolve_value("variables." + ident, None, scope)
+        except FatalExpressionError:
+            raise
+        except ExpressionError as exc:
+            raise ExpressionError(
+                f"unknown identifier '{ident}' at position {position} "
+                f"(tried as variables.{ident} but got: {exc})"
+            )
+        number = to_float64(value)
+        if number is None:
+            raise ExpressionError(
+                f"value '{go_v(value)}' at 'variables.{ident}' cannot be converted to number"
+            )
+        return number
+
+    return run
+
+
+def _value_call(ident: str, call: str) -> Node:
+    question = call.find("?")
+    ternary = question > 0 and call.find(":", question) != -1
+    if ident not in VALUE_FUNCTIONS and not ternary:
+        # Go hands the call back to EvaluateExpression, which hands it back here, forever.
+        return _fail(
+            [],
+            f"unknown function '{ident}' in expression '{call}': only the math functions "
+            "pow, sqrt, abs, floor, ceil, round, min, max and the value functions map, avg, "
+            "sum, sort, slice, sample, unique, zip, reverse, flatten can be called here",
+            fatal=True,
+        )
+
+    def run(scope: Scope) -> float:
+        current = scope.get_var("input")
+        if current is MISSING:
+            current = scope.get_var("item")
+            if current is MISSING:
+                current = None
+        try:
+            value = core.evaluate_expression_in(call, current, scope)
+        except FatalExpressionError:
+            raise
+        except ExpressionError as exc:
+            raise ExpressionError(
+                f"failed to evaluate function '{ident}' in arithmetic expression: {exc}"
+            )
+        number = to_float64(value)
+        if number is None:
+            raise ExpressionError(f"function '{ident}' did not return a numeric value")
+        return number
+
+    return run
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+class _Parser:
+    __slots__ = ("depth", "failed", "n", "pos", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.pos = 0
+        self.depth = 0
+        self.failed = False
+
+    def error(self, before: list[Node], message: str, fatal: bool = False) -> Node:
+        self.failed = True
+        return _fail(before, message, fatal)
+
+    def at(self, index: int) -> int:
+        return byte_pos(self.text, index)
+
+    def skip(self) -> None:
+        text, n, pos = self.text, self.n, self.pos
+        while pos < n and text[pos] in _SPACE:
+            pos += 1
+        self.pos = pos
+
+    def expression(self) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            return self.error(
+                [], f"expression is nested too deeply (more than {MAX_DEPTH} levels)", True
+            )
+        try:
+            return self._binary("+-", self.term)
+        finally:
+            self.depth -= 1
+
+    def term(self) -> Node:
+        return self._binary("*/%", self.factor)
+
+    def _binary(self, ops: str, operand: Callable[[], Node]) -> Node:
+        first = operand()
+        if self.failed:
+            return first
+        rest: list[tuple[str, Node]] = []
+        while True:
+            self.skip()
+            if self.pos >= self.n or self.text[self.pos] not in ops:
+                break
+            op = self.text[self.pos]
+            self.pos += 1
+            rest.append((op, operand()))
+            if self.failed:
+                break
+        return _chain(first, rest) if rest else first
+
+    def factor(self) -> Node:
+        negative = False
+        while True:
+            self.skip()
+            if self.pos >= self.n:
+                return self.error([], "unexpected end of expression")
+            ch = self.text[self.pos]
+            if ch == "+" or ch == "-":
+                negative = negative != (ch == "-")
+                self.pos += 1
+                continue
+            break
+        node = self.primary(ch)
+        return _negate(node) if negative and not self.failed else node
+
+    def primary(self, ch: str) -> Node:
+        if ch == "(":
+            self.pos += 1
+            inner = self.expression()
+            if self.failed:
+                return inner
+            self.skip()
+            if self.pos >= self.n or self.text[self.pos] != ")":
+                return self.error([inner], f"unmatched parentheses at position {self.at(self.pos)}")
+            self.pos += 1
+            return inner
+        if ch in _DIGITS:
+            return self.number()
+        if "a" <= ch <= "z" or "A" <= ch <= "Z":
+            return self.identifier()
+        return self.error(
+            [],
+            f"unexpected character '{first_byte_char(ch)}' at position {self.at(self.pos)}",
+        )
+
+    def number(self) -> Node:
+        text, n = self.text, self.n
+        start = pos = self.pos
+        seen_dot = False
+        while pos < n:
+            ch = text[pos]
+            if ch == ".":
+                if seen_dot:
+                    break
+                seen_dot = True
+            elif ch not in _DIGITS:
+                break
+            pos += 1
+        self.pos = pos
+        literal = text[start:pos]
+        value = parse_go_float(literal)
+        if value is None:
+            return self.error([], f"invalid number '{literal}' at position {self.at(start)}")
+        return _const(value)
+
+    def identifier(self) -> Node:
+        text, n = self.text, self.n
+        start = pos = self.pos
+        while pos < n and text[pos] in _IDENT_CHARS:
+            pos += 1
+        ident = text[start:pos]
+        self.pos = pos
+        self.skip()
+        pos = self.pos
+        if pos < n and text[pos] == "(":
+            if ident in MATH_FUNCTIONS:
+                return self.function(ident)
+            return self.call(ident, start)
+        if pos < n and (text[pos] == "." or text[pos] == "["):
+            return self.path(ident)
+        return _bare(ident, self.at(start))
+
+    def call(self, ident: str, start: int) -> Node:
+        text, n = self.text, self.n
+        i = self.pos
+        depth = 0
+        quote = ""
+        while i < n:
+            ch = text[i]
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch == "'" or ch == '"':
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    i += 1
+                    break
+            i += 1
+        if depth != 0:
+            return self.error(
+                [],
+                f"unmatched parentheses in function call starting at position {self.at(start)}",
+            )
+        self.pos = i
+        return _value_call(ident, text[start:i])
+
+    def path(self, ident: str) -> Node:
+        text, n = self.text, self.n
+        parts = [ident]
+        while self.pos < n:
+            ch = text[self.pos]
+            if ch == ".":
+                self.pos += 1
+                start = self.pos
+                while self.pos < n and text[self.pos] in _SEGMENT_CHARS:
+                    self.pos += 1
+                if self.pos == start:
+                    return self.error(
+                        [], f"expected identifier after '.' at position {self.at(self.pos)}"
+                    )
+                parts.append("." + text[start : self.pos])
+            elif ch == "[":
+                self.pos += 1
+                start = self.pos
+                while self.pos < n and text[self.pos] in _DIGITS:
+                    self.pos += 1
+                if self.pos == start:
+                    return self.error(
+                        [], f"expected number in array index at position {self.at(self.pos)}"
+                    )
+                if self.pos >= n or text[self.pos] != "]":
+                    return self.error([], f"expected ']' at position {self.at(self.pos)}")
+                parts.append("[" + text[start : self.pos] + "]")
+                self.pos += 1
+            else:
+                break
+        return _path("".join(parts))
+
+    def function(self, name: str) -> Node:
+        self.pos += 1
+        args: list[Node] = []
+        self.skip()
+        if self.pos < self.n and self.text[self.pos] == ")":
+            self.pos += 1
+            return _function(name, args)
+        while True:
+            arg = self.expression()
+            args.append(arg)
+            if self.failed:
+                return _sequence(args)
+            self.skip()
+            if self.pos >= self.n:
+                return self.error(args, "unmatched parentheses in function call")
+            ch = self.text[self.pos]
+            if ch == ")":
+                self.pos += 1
+                return _function(name, args)
+            if ch == ",":
+                self.pos += 1
+                self.skip()
+                continue
+            return self.error(args, f"expected ',' or ')' at position {self.at(self.pos)}")
+
+
+@lru_cache(maxsize=4096)
+def compile_arithmetic(text: str) -> Node:
+    """Compile trimmed, non-empty arithmetic text into a closure (cached per text)."""
+    parser = _Parser(text)
+    program = parser.expression()
+    if parser.failed:
+        return program
+    parser.skip()
+    if parser.pos < parser.n:
+        return _fail(
+            [program],
+            f"unexpected characters at position {parser.at(parser.pos)}: {text[parser.pos :]}",
+        )
+    return program
+
+
+def evaluate_arithmetic(expr: str, scope: Scope) -> float:
+    """Go ``EvaluateArithmetic(expr, ctx)`` within an existing scope."""
+    check_length(expr)
+    text = trim(expr)
+    if not text:
+        raise ExpressionError("empty expression")
+    budget = scope.budget
+    budget.enter()
+    try:
+        return compile_arithmetic(text)(scope)
+    finally:
+        budget.leave()
+
+
+def is_value_function(name: str) -> bool:
+    """True for the value functions of ENGINE.md B7.9."""
+    return name in VALUE_FUNCTIONS
+
+
+__all__ = [
+    "MATH_FUNCTIONS",
+    "VALUE_FUNCTIONS",
+    "compile_arithmetic",
+    "evaluate_arithmetic",
+    "is_value_function",
+]
