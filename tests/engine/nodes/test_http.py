@@ -38,8 +38,12 @@ def executor() -> Iterator[HTTPExecutor]:
 @pytest.fixture
 def base(httpserver: HTTPServer) -> str:
     """``http://<bound loopback address>:<port>`` of the test server."""
-    host, port = httpserver.server.server_address[:2]  # type: ignore[union-attr]
-    host = f"[{host}]" if ":" in str(host) else str(host)
+    assert httpserver.server is not None
+    address = httpserver.server.server_address
+    assert isinstance(address, tuple)
+    host, port = str(address[0]), int(address[1])
+    if ":" in host:
+        host = f"[{host}]"
     return f"http://{host}:{port}"
 
 
