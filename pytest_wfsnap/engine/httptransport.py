@@ -67,15 +67,15 @@ class GuardedNetworkBackend(httpcore.SyncBackend):
         decision = self.policy.check_connect(host, self.resolver)
         if decision.error is not None:
             raise AddressBlockedError(decision.error)
-        last_error = ""
+        first_error = ""
         for address in decision.addresses:
             try:
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectTimeout:
                 raise
             except httpcore.ConnectError as exc:
-                last_error = _go_dial_error(address, port, exc)
-        raise httpcore.ConnectError(last_error or f"dial tcp: lookup {host}: no such host")
+                first_error = first_error or _go_dial_error(address, port, exc)
+        raise httpcore.ConnectError(first_error or f"dial tcp: lookup {host}: no such host")
 
 
 class GuardedTransport(httpx.HTTPTransport):

@@ -31,6 +31,7 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pytest_wfsnap.engine.config import Config
 from pytest_wfsnap.engine.goturl import parse_go_url
 from pytest_wfsnap.errors import HTTPNodeError
 
@@ -127,15 +128,14 @@ class SSRFPolicy:
     allowed_domains: frozenset[str] = frozenset()
 
     @classmethod
-    def from_config(cls, config: object) -> SSRFPolicy:
-        """The rules of an engine :class:`~pytest_wfsnap.engine.config.Config`."""
-        domains = getattr(config, "allowed_domains", None) or []
+    def from_config(cls, config: Config) -> SSRFPolicy:
+        """The rules of an engine config (its Allow* flags and ``allowed_domains``)."""
         return cls(
-            allow_private_ips=bool(getattr(config, "allow_private_ips", False)),
-            allow_localhost=bool(getattr(config, "allow_localhost", False)),
-            allow_link_local=bool(getattr(config, "allow_link_local", False)),
-            allow_cloud_metadata=bool(getattr(config, "allow_cloud_metadata", False)),
-            allowed_domains=frozenset(d.lower() for d in domains),
+            allow_private_ips=config.allow_private_ips,
+            allow_localhost=config.allow_localhost,
+            allow_link_local=config.allow_link_local,
+            allow_cloud_metadata=config.allow_cloud_metadata,
+            allowed_domains=frozenset(d.lower() for d in config.allowed_domains or ()),
         )
 
     def ip_block_reason(self, ip: IPAddress) -> str | None:
