@@ -20,19 +20,20 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from json.encoder import encode_basestring
 from typing import Any
 
-from pytest_wfsnap.errors import NodeError
-
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
-_UINT64 = 1 << 64
+from pytest_wfsnap.engine.goduration import (
+    format_duration,
+    go_parse_duration,
+    parse_duration,
+    parse_go_int,
+    timedelta_to_ns,
+)
 
 # --- floats -----------------------------------------------------------------------------------
 
 
-def _shortest_digits(x: float) -> tuple[str, int]:
+def shortest_digits(x: float) -> tuple[str, int]:
     """Shortest round-trip decimal digits of a finite non-zero ``abs(x)``.
 
     Returns ``(digits, dp)`` with ``abs(x) == 0.digits * 10**dp`` (Go's ``decimalSlice``):
@@ -56,14 +57,14 @@ def _shortest_digits(x: float) -> tuple[str, int]:
     return stripped.rstrip("0"), dp
 
 
-def _fmt_e(neg: bool, digits: str, dp: int) -> str:
+def format_float_e(neg: bool, digits: str, dp: int) -> str:
     exp = dp - 1
     mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
     sign = "-" if exp < 0 else "+"
     return f"{'-' if neg else ''}{mant}e{sign}{abs(exp):02d}"
 
 
-def _fmt_f(neg: bool, digits: str, dp: int) -> str:
+def format_float_f(neg: bool, digits: str, dp: int) -> str:
     if dp <= 0:
         body = "0." + "0" * (-dp) + digits
     elif dp >= len(digits):
@@ -86,28 +87,11 @@ def format_float_g(x: float) -> str:
     neg = math.copysign(1.0, x) < 0
     if x == 0:
         return "-0" if neg else "0"
-    digits, dp = _shortest_digits(x)
+    digits, dp = shortest_digits(x)
     exp = dp - 1
     if exp < -4 or exp >= 6:
-        return _fmt_e(neg, digits, dp)
-    return _fmt_f(neg, digits, dp)
-
-
-def _json_float(x: float) -> str:
-    """A float as Go ``encoding/json`` writes it (finite values only)."""
-    if x.is_integer() and -9007199254740992.0 < x < 9007199254740992.0:
-        if x == 0 and math.copysign(1.0, x) < 0:
-            return "-0"
-        return str(int(x))
-    neg = x < 0
-    digits, dp = _shortest_digits(x)
-    ax = abs(x)
-    if ax < 1e-6 or ax >= 1e21:
-        text = _fmt_e(neg, digits, dp)
-        if text[-4:-1] == "e-0":
-            text = text[:-2] + text[-1]
-        return text
-    return _fmt_f(neg, digits, dp)
+        return format_float_e(neg, digits, dp)
+    return format_float_f(neg, digits, dp)
 
 
 # --- %v and %T --------------------------------------------------------------------------------
@@ -288,17 +272,6 @@ def to_float64(value: Any) -> float | None:
     return None
 
 
-def parse_go_int(text: str) -> int | None:
-    """Go ``strconv.Atoi`` (base 10, optional sign, int64 range); None on error."""
-    body = text[1:] if text[:1] in ("+", "-") else text
-    if not body or not body.isascii() or not body.isdigit():
-        return None
-    value = int(text)
-    if value < _INT64_MIN or value > _INT64_MAX:
-        return None
-    return value
-
-
 def go_quote(text: str) -> str:
     """Go ``strconv.Quote``: double-quoted with Go escapes, printable Unicode kept."""
     out = ['"']
@@ -333,251 +306,7 @@ _QUOTE_ESCAPES = {
     "\v": "\\v",
 }
 
-# --- durations --------------------------------------------------------------------------------
-
-_UNITS = {
-    "ns": 1,
-    "us": 1_000,
-    "\u00b5s": 1_000,
-    "\u03bcs": 1_000,
-    "ms": 1_000_000,
-    "s": 1_000_000_000,
-    "m": 60_000_000_000,
-    "h": 3_600_000_000_000,
-}
-
-
-def go_parse_duration(text: str) -> int | None:
-    """Go ``time.ParseDuration`` in nanoseconds; None where Go returns an error."""
-    s = text
-    neg = False
-    if s and s[0] in "+-":
-        neg = s[0] == "-"
-        s = s[1:]
-    if s == "0":
-        return 0
-    if not s:
-        return None
-    total = 0
-    limit = 1 << 63
-    i, n = 0, len(s)
-    while i < n:
-        if not (s[i] == "." or "0" <= s[i] <= "9"):
-            return None
-        start = i
-        while i < n and "0" <= s[i] <= "9":
-            i += 1
-        int_digits = s[start:i].lstrip("0")
-        if len(int_digits) > 19:
-            return None
-        whole = int(int_digits) if int_digits else 0
-        if whole > limit:
-            return None
-        pre = i > start
-        frac, scale, post = 0, 1.0, False
-        if i < n and s[i] == ".":
-            i += 1
-            fstart = i
-            overflow = False
-            while i < n and "0" <= s[i] <= "9":
-                if not overflow:
-                    if frac > (limit - 1) // 10:
-                        overflow = True
-                    else:
-                        candidate = frac * 10 + (ord(s[i]) - 48)
-                        if candidate > limit:
-                            overflow = True
-                        else:
-                            frac, scale = candidate, scale * 10
-                i += 1
-            post = i > fstart
-        if not pre and not post:
-            return None
-        ustart = i
-        while i < n and not (s[i] == "." or "0" <= s[i] <= "9"):
-            i += 1
-        unit = _UNITS.get(s[ustart:i])
-        if unit is None:
-            return None
-        if whole > limit // unit:
-            return None
-        value = whole * unit
-        if frac > 0:
-            value += int(float(frac) * (float(unit) / scale))
-            if value > limit:
-                return None
-        total += value
-        if total > limit:
-            return None
-    if neg:
-        return -total
-    if total > limit - 1:
-        return None
-    return total
-
-
-def parse_duration(text: str) -> int:
-    """The engine's ``parseDuration``: Go duration syntax, else a bare integer in milliseconds.
-
-    Returns nanoseconds. Raises :class:`NodeError` with the Go message when neither applies.
-    """
-    ns = go_parse_duration(text)
-    if ns is not None:
-        return ns
-    ms = parse_go_int(text)
-    if ms is not None:
-        product = (ms * 1_000_000) % _UINT64  # Go multiplies in int64 and wraps
-        return product - _UINT64 if product > _INT64_MAX else product
-    raise NodeError(f"invalid duration format: {text} (use formats like '5s', '10m', '1h')")
-
-
-def _fmt_frac(value: int, prec: int) -> tuple[str, int]:
-    digits = []
-    printed = False
-    for _ in range(prec):
-        digit = value % 10
-        printed = printed or digit != 0
-        if printed:
-            digits.append(str(digit))
-        value //= 10
-    text = ("." + "".join(reversed(digits))) if printed else ""
-    return text, value
-
-
-def format_duration(ns: int) -> str:
-    """Go ``time.Duration.String()`` of a duration in nanoseconds (``1.5ms``, ``1m0s``)."""
-    neg = ns < 0
-    u = -ns if neg else ns
-    if u < 1_000_000_000:
-        if u == 0:
-            return "0s"
-        if u < 1_000:
-            prec, unit = 0, "ns"
-        elif u < 1_000_000:
-            prec, unit = 3, "\u00b5s"
-        else:
-            prec, unit = 6, "ms"
-        frac, u = _fmt_frac(u, prec)
-        text = f"{u}{frac}{unit}"
-    else:
-        frac, u = _fmt_frac(u, 9)
-        text = f"{u % 60}{frac}s"
-        u //= 60
-        if u > 0:
-            text = f"{u % 60}m{text}"
-            u //= 60
-            if u > 0:
-                text = f"{u}h{text}"
-    return "-" + text if neg else text
-
-
-def timedelta_to_ns(value: timedelta) -> int:
-    """A timedelta as integer nanoseconds (exact: timedelta has microsecond resolution)."""
-    return (value.days * 86_400 + value.seconds) * 1_000_000_000 + value.microseconds * 1_000
-
-
 # --- encoding/json ----------------------------------------------------------------------------
-
-_JSON_SPECIAL = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
-_JSON_REPLACE = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-
-
-def _json_string(text: str) -> str:
-    out = encode_basestring(text)
-    if _JSON_SPECIAL.search(text) is None:
-        return out
-    return _JSON_SPECIAL.sub(lambda m: _JSON_REPLACE.get(m.group(), "\ufffd"), out)
-
-
-def _json_key(key: Any) -> str:
-    if isinstance(key, str):
-        return key
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if isinstance(key, (int, float)):
-        return go_v(key)
-    raise NodeError(f"json: unsupported type: map key of type {go_type(key)}")
-
-
-class _JSONWriter:
-    __slots__ = ("indent", "parts")
-
-    def __init__(self, indent: bool) -> None:
-        self.parts: list[str] = []
-        self.indent = indent
-
-    def write(self, value: Any, level: int) -> None:
-        parts = self.parts
-        if isinstance(value, str):
-            parts.append(_json_string(value))
-        elif value is None:
-            parts.append("null")
-        elif value is True:
-            parts.append("true")
-        elif value is False:
-            parts.append("false")
-        elif isinstance(value, float):
-            if math.isnan(value) or math.isinf(value):
-                raise NodeError(f"json: unsupported value: {format_float_g(value)}")
-            parts.append(_json_float(value))
-        elif isinstance(value, int):
-            parts.append(str(value))
-        elif isinstance(value, Mapping):
-            self._write_map(value, level)
-        elif isinstance(value, (list, tuple)):
-            self._write_list(value, level)
-        elif isinstance(value, datetime):
-            parts.append('"' + go_time_rfc3339(value) + '"')
-        else:
-            raise NodeError(f"json: unsupported type: {go_type(value)}")
-
-    def _write_map(self, value: Mapping[Any, Any], level: int) -> None:
-        parts = self.parts
-        if not value:
-            parts.append("{}")
-            return
-        items = sorted((_json_key(k), v) for k, v in value.items())
-        if self.indent:
-            pad = "\n" + "  " * (level + 1)
-            sep, colon = "," + pad, ": "
-            parts.append("{" + pad)
-        else:
-            sep, colon = ",", ":"
-            parts.append("{")
-        first = True
-        for key, item in items:
-            if not first:
-                parts.append(sep)
-            first = False
-            parts.append(_json_string(key) + colon)
-            self.write(item, level + 1)
-        parts.append("\n" + "  " * level + "}" if self.indent else "}")
-
-    def _write_list(self, value: list[Any] | tuple[Any, ...], level: int) -> None:
-        parts = self.parts
-        if not value:
-            parts.append("[]")
-            return
-        if self.indent:
-            pad = "\n" + "  " * (level + 1)
-            sep = "," + pad
-            parts.append("[" + pad)
-        else:
-            sep = ","
-            parts.append("[")
-        first = True
-        for item in value:
-            if not first:
-                parts.append(sep)
-            first = False
-            self.write(item, level + 1)
-        parts.append("\n" + "  " * level + "]" if self.indent else "]")
 
 
 def go_json_dumps(value: Any, indent: bool = False) -> str:
@@ -586,13 +315,11 @@ def go_json_dumps(value: Any, indent: bool = False) -> str:
     Sorted map keys, Go float format (``15``, ``0.5``, ``1e-7``, ``1e+21``), HTML characters
     and U+2028/U+2029 escaped, other non-ASCII raw. NaN and infinities raise
     :class:`NodeError` (``json: unsupported value: NaN``), as Go's encoder fails on them.
+    Implemented in :mod:`pytest_wfsnap.engine.gojson`.
     """
-    writer = _JSONWriter(indent)
-    try:
-        writer.write(value, 0)
-    except RecursionError:
-        raise NodeError("json: unsupported value: value is nested too deeply (or cyclic)")
-    return "".join(writer.parts)
+    from pytest_wfsnap.engine.gojson import dumps
+
+    return dumps(value, indent)
 
 
 __all__ = [

@@ -17,8 +17,8 @@ from pytest_wfsnap.engine.expr.values import compare_values
 from pytest_wfsnap.errors import ExpressionError
 
 _TOO_DEEP = (
-    f"expression is nested too deeply (more than {MAX_DEPTH} levels of sub-expressions, "
-    "parentheses or function calls)"
+    "expression or the value it works on is nested too deeply to evaluate (the limit is "
+    f"{MAX_DEPTH} levels of sub-expressions and function calls)"
 )
 
 

@@ -16,7 +16,7 @@ from typing import Final
 from pytest_wfsnap.engine.expr import core, resolve
 from pytest_wfsnap.engine.expr.gomath import call_math, go_mod
 from pytest_wfsnap.engine.expr.scope import (
-    MAX_DEPTH,
+    MAX_PAREN_DEPTH,
     MISSING,
     FatalExpressionError,
     Scope,
@@ -206,9 +206,12 @@ class _Parser:
 
     def expression(self) -> Node:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
+        if self.depth > MAX_PAREN_DEPTH:
             return self.error(
-                [], f"expression is nested too deeply (more than {MAX_DEPTH} levels)", True
+                [],
+                f"arithmetic expression is nested too deeply (more than {MAX_PAREN_DEPTH} "
+                "levels of parentheses)",
+                True,
             )
         try:
             return self._binary("+-", self.term)

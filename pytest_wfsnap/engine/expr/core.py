@@ -18,10 +18,10 @@ from pytest_wfsnap.engine.expr.text import (
     NOT_LITERAL,
     contains_arithmetic_op,
     find_operator,
-    fully_wrapped,
     parse_literal,
     split_arguments,
     sscanf_float,
+    strip_outer_parens,
     trim,
 )
 from pytest_wfsnap.engine.expr.values import compare_values
@@ -89,9 +89,7 @@ def evaluate_in(expr: str, input_value: Any, scope: Scope) -> bool:
     budget.enter()
     try:
         scope = scope.with_input(input_value)
-        text = trim(expr)
-        while fully_wrapped(text):
-            text = trim(text[1:-1])
+        text = strip_outer_parens(trim(expr))
         if text == "true":
             return True
         if text == "false":

@@ -16,8 +16,11 @@ from typing import Any, Final
 
 from pytest_wfsnap.errors import ExpressionError
 
-MAX_DEPTH: Final = 100
-"""Maximum nesting of evaluator calls (sub-expressions, parentheses, function arguments)."""
+MAX_DEPTH: Final = 200
+"""Maximum nesting of evaluator calls (sub-expressions, ``||``/``&&`` chains, function calls)."""
+
+MAX_PAREN_DEPTH: Final = 64
+"""Maximum parenthesis nesting inside one arithmetic expression."""
 
 MAX_STEPS: Final = 5_000_000
 """Maximum evaluator steps for one top-level evaluation (guards against exponential inputs)."""
@@ -146,6 +149,7 @@ def check_length(text: str) -> None:
 __all__ = [
     "MAX_DEPTH",
     "MAX_EXPRESSION_LENGTH",
+    "MAX_PAREN_DEPTH",
     "MAX_SORT_MIXED",
     "MAX_STEPS",
     "MISSING",

@@ -82,20 +82,30 @@ def find_operator(expr: str, op: str) -> int:
 
 
 @lru_cache(maxsize=8192)
-def fully_wrapped(expr: str) -> bool:
-    """True when ``expr`` is ``( ... )`` and the first ``(`` closes at the last character."""
+def strip_outer_parens(expr: str) -> str:
+    """Evaluate step 1 repeated: drop ``( ... )`` layers whose first ``(`` closes at the end.
+
+    Go strips one layer, trims, and checks again; the matching parenthesis of every position is
+    computed once here, so many layers cost linear time.
+    """
     if len(expr) < 2 or expr[0] != "(" or expr[-1] != ")":
-        return False
-    depth = 0
-    last = len(expr) - 1
+        return expr
+    partner: dict[int, int] = {}
+    stack: list[int] = []
     for i, ch in enumerate(expr):
         if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0 and i < last:
-                return False
-    return depth == 0
+            stack.append(i)
+        elif ch == ")" and stack:
+            partner[stack.pop()] = i
+    lo, hi = 0, len(expr) - 1
+    while lo < hi and expr[lo] == "(" and expr[hi] == ")" and partner.get(lo) == hi:
+        lo += 1
+        hi -= 1
+        while lo <= hi and expr[lo] in GO_SPACE:
+            lo += 1
+        while hi >= lo and expr[hi] in GO_SPACE:
+            hi -= 1
+    return expr[lo : hi + 1]
 
 
 @lru_cache(maxsize=8192)
@@ -304,7 +314,6 @@ __all__ = [
     "contains_arithmetic_op",
     "find_operator",
     "first_byte_char",
-    "fully_wrapped",
     "go_int",
     "is_quoted",
     "parse_literal",
@@ -312,6 +321,7 @@ __all__ = [
     "split_arguments_parens",
     "split_field_path",
     "sscanf_float",
+    "strip_outer_parens",
     "trim",
     "utf8_len",
     "wrap_int64",

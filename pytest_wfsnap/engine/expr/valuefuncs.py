@@ -27,12 +27,16 @@ _UNARY: dict[str, Callable[[float], float]] = {
 
 
 def _eval(arg: str, input_value: Any, scope: Scope, wrap: str) -> Any:
+    budget = scope.budget
+    budget.enter()  # a function call costs a nesting level of its own
     try:
         return core.evaluate_expression_in(arg, input_value, scope)
     except FatalExpressionError:
         raise
     except ExpressionError as exc:
         raise ExpressionError(f"{wrap}: {exc}")
+    finally:
+        budget.leave()
 
 
 def call_value_function(expr: str, input_value: Any, scope: Scope) -> Any:
