@@ -1,0 +1,129 @@
+"""The plugin's only contact with the engine: build, restore, run to the end, take snapshots.
+
+Every run made by the plugin uses the test's deterministic execution id, the spec's seed and a
+clock pinned to the golden's recording time, so a recording is reproducible and a replay sees
+the same "now" (cache TTLs are judged against the recorded clock). The run deadline still uses
+the real monotonic clock.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pytest_wfsnap import engine
+from pytest_wfsnap.engine import Engine, Result
+from pytest_wfsnap.engine.config import Config
+from pytest_wfsnap.engine.state import Clock
+from pytest_wfsnap.errors import ExecutionError
+from pytest_wfsnap.plugin.workflow import RunSpec
+from pytest_wfsnap.snapshot import (
+    Snapshot,
+    snapshot_from_state,
+    state_from_snapshot,
+)
+
+
+def pinned_clock(at: datetime) -> Clock:
+    """A clock that always reads ``at`` (the recording time)."""
+
+    def clock() -> datetime:
+        return at
+
+    return clock
+
+
+@dataclass(slots=True)
+class RunOutcome:
+    """A finished (or failed) run: its Result, the error if it failed, and its snapshots."""
+
+    result: Result
+    error: ExecutionError | None
+    final: Snapshot
+    states: dict[str, Snapshot] = field(default_factory=dict)
+
+
+def fresh_engine(
+    spec: RunSpec,
+    *,
+    execution_id: str,
+    clock: Clock,
+    replay: Mapping[str, Any] | None = None,
+) -> Engine:
+    return engine.new(
+        spec.payload,
+        spec.config,
+        clock=clock,
+        timer=time.monotonic,
+        seed=spec.seed,
+        execution_id=execution_id,
+        replay_results=dict(replay) if replay else None,
+    )
+
+
+def restored_engine(
+    snap: Snapshot,
+    config: Config,
+    *,
+    clock: Clock,
+    replay: Mapping[str, Any] | None = None,
+) -> Engine:
+    """An engine resuming ``snap`` with the test's config (never the snapshot's own)."""
+    return Engine.from_state(
+        state_from_snapshot(snap),
+        config=config,
+        clock=clock,
+        timer=time.monotonic,
+        replay_results=dict(replay) if replay else None,
+    )
+
+
+def save_snapshot(eng: Engine) -> Snapshot:
+    """The engine's state as a snapshot, taken at the engine's (pinned) time."""
+    return snapshot_from_state(eng.export_state(), eng.now())
+
+
+def initial_snapshot(spec: RunSpec, *, execution_id: str, clock: Clock) -> Snapshot:
+    """The state before any node ran (what "start from scratch" restores)."""
+    return save_snapshot(fresh_engine(spec, execution_id=execution_id, clock=clock))
+
+
+def run_to_end(eng: Engine, stops: Sequence[str] = ()) -> RunOutcome:
+    """Execute ``eng`` to its end, pausing after each node in ``stops`` to snapshot it.
+
+    A failed run is not raised: its error is returned with the partial Result.
+    """
+    states: dict[str, Snapshot] = {}
+    remaining = set(stops)
+    error: ExecutionError | None = None
+    try:
+        while True:
+            result = eng.execute(stop_after=sorted(remaining) or None)
+            if result.status != "paused":
+                break
+            done = eng.completed_nodes
+            paused_at = done[-1] if done else None
+            if paused_at is None or paused_at not in remaining:
+                break
+            states[paused_at] = save_snapshot(eng)
+            remaining.discard(paused_at)
+    except ExecutionError as exc:
+        error = exc
+        if exc.result is None:
+            raise
+        result = exc.result
+    return RunOutcome(result=result, error=error, final=save_snapshot(eng), states=states)
+
+
+__all__ = [
+    "RunOutcome",
+    "fresh_engine",
+    "initial_snapshot",
+    "pinned_clock",
+    "restored_engine",
+    "run_to_end",
+    "save_snapshot",
+]
