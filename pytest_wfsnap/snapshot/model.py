@@ -1,0 +1,257 @@
+"""The snapshot model: the seed document's fields plus what this port needs to resume exactly.
+
+A :class:`Snapshot` is a frozen pydantic model. Its JSON/binary document (see
+:mod:`pytest_wfsnap.snapshot.document`) uses the same field names:
+
+* ``version``, ``snapshot_time`` (UTC), ``workflow_id``, ``execution_id``;
+* ``nodes``/``edges``: the workflow definition, node ``data`` exactly as given;
+* ``results``, ``completed_nodes`` (execution order), ``skipped_nodes`` (execution order),
+  ``current_level`` (position of the next node to consider in the topological order),
+  ``failed_node``, ``status``;
+* ``variables``, ``accumulator``, ``counter``, ``cache`` (``{key: {value, expiration}}``),
+  ``context_vars``, ``context_consts``;
+* ``node_execution_count``, ``http_call_count``;
+* ``config``: an engine :class:`~pytest_wfsnap.engine.config.Config`. In the document it is
+  written with this port's snake_case field names and every duration as integer nanoseconds
+  (the Go engine's unit, so a value is exact and never needs a duration parser);
+* ``random_seed``, ``http_recordings``.
+
+:func:`snapshot_from_state` and :func:`state_from_snapshot` convert to and from the engine's
+:class:`~pytest_wfsnap.engine.engine_state.EngineState`. Both copy the top-level containers
+(so neither side's dicts and lists are shared) but share the values inside them: the engine's
+``export_state`` already hands out deep copies, and the engine treats stored values as
+immutable (executors build new values instead of changing their inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer, field_validator
+
+from pytest_wfsnap.engine.config import (
+    DURATION_FIELDS,
+    GO_FIELD_NAMES,
+    Config,
+    make_config,
+    timedelta_to_ns,
+)
+from pytest_wfsnap.engine.engine_state import CachedValue, EngineState, RunStatus
+from pytest_wfsnap.errors import ConfigError, SnapshotDecodeError, SnapshotEncodeError
+from pytest_wfsnap.snapshot.version import FORMAT_VERSION
+
+_INT64_MAX = 2**63 - 1
+_INT64_MIN = -(2**63)
+
+
+def to_utc(value: datetime, *, what: str) -> datetime:
+    """``value`` converted to UTC; a naive datetime is refused (its zone would be a guess)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise SnapshotEncodeError(
+            f"{what} must be a timezone-aware datetime (got naive {value.isoformat()})"
+        )
+    if value.tzinfo is UTC:
+        return value
+    return value.astimezone(UTC)
+
+
+def format_time(value: datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``: ``2025-11-01T16:00:00Z`` or ``...:00.482913Z``."""
+    text = value.astimezone(UTC).replace(tzinfo=None).isoformat()
+    return text + "Z"
+
+
+def config_to_document(config: Config) -> dict[str, Any]:
+    """The config as written in a snapshot: snake_case names, durations in nanoseconds."""
+    out: dict[str, Any] = {}
+    for name in GO_FIELD_NAMES:
+        value = getattr(config, name)
+        if isinstance(value, timedelta):
+            value = timedelta_to_ns(value)
+        elif isinstance(value, list):
+            value = list(value)
+        out[name] = value
+    return out
+
+
+def ns_to_timedelta(ns: int) -> timedelta:
+    """Integer nanoseconds to a timedelta, rounded half-to-even to the microsecond."""
+    micros, rest = divmod(ns, 1000)
+    if rest > 500 or (rest == 500 and micros % 2):
+        micros += 1
+    return timedelta(microseconds=micros)
+
+
+def config_from_document(fields: Mapping[str, Any], *, where: str = "config") -> Config:
+    """Build a :class:`Config` from its snapshot form. Missing fields take the engine default.
+
+    Raises :class:`SnapshotDecodeError` naming the field (``config.max_nodes: ...``).
+    """
+    converted: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key in DURATION_FIELDS:
+            if type(value) is not int:
+                raise SnapshotDecodeError(
+                    f"invalid snapshot: {where}.{key}: expected a duration as integer "
+                    f"nanoseconds, got {type(value).__name__} {value!r}"
+                )
+            if not _INT64_MIN <= value <= _INT64_MAX:
+                raise SnapshotDecodeError(
+                    f"invalid snapshot: {where}.{key}: {value} nanoseconds is out of range"
+                )
+            value = ns_to_timedelta(value)
+        converted[key] = value
+    try:
+        return make_config(converted, where=where)
+    except ConfigError as exc:
+        raise SnapshotDecodeError(f"invalid snapshot: {exc}") from None
+
+
+class SnapshotCacheEntry(BaseModel):
+    """A cached value and the instant (UTC) after which it is expired."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: Any = None
+    expiration: AwareDatetime
+
+    @field_validator("expiration")
+    @classmethod
+    def _expiration_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+
+class Snapshot(BaseModel):
+    """Everything needed to resume a workflow run, in a versioned, portable form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = FORMAT_VERSION
+    snapshot_time: AwareDatetime
+    workflow_id: str = ""
+    execution_id: str = Field(min_length=1)
+    nodes: list[dict[str, Any]] = Field(default_factory=list)
+    edges: list[dict[str, Any]] = Field(default_factory=list)
+    results: dict[str, Any] = Field(default_factory=dict)
+    completed_nodes: list[str] = Field(default_factory=list)
+    skipped_nodes: list[str] = Field(default_factory=list)
+    current_level: int = Field(default=0, ge=0)
+    failed_node: str | None = None
+    status: RunStatus = "pending"
+    variables: dict[str, Any] = Field(default_factory=dict)
+    accumulator: Any = None
+    counter: float = 0.0
+    cache: dict[str, SnapshotCacheEntry] = Field(default_factory=dict)
+    context_vars: dict[str, Any] = Field(default_factory=dict)
+    context_consts: dict[str, Any] = Field(default_factory=dict)
+    node_execution_count: int = Field(default=0, ge=0)
+    http_call_count: int = Field(default=0, ge=0)
+    config: Config = Field(default_factory=Config)
+    random_seed: int | None = None
+    http_recordings: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("version")
+    @classmethod
+    def _current_version(cls, value: str) -> str:
+        if value != FORMAT_VERSION:
+            raise ValueError(
+                f"a Snapshot holds format {FORMAT_VERSION}, not {value!r}; read older documents "
+                "with decode_snapshot() or snapshot_from_document(), which migrate them"
+            )
+        return value
+
+    @field_validator("snapshot_time")
+    @classmethod
+    def _time_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    @field_validator("config", mode="before")
+    @classmethod
+    def _config_from_document(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return config_from_document(value)
+        return value
+
+    @field_serializer("config")
+    def _config_to_document(self, value: Config) -> dict[str, Any]:
+        return config_to_document(value)
+
+
+def snapshot_from_state(state: EngineState, snapshot_time: datetime) -> Snapshot:
+    """The snapshot of an engine state, taken at ``snapshot_time`` (timezone-aware)."""
+    cache = {
+        key: SnapshotCacheEntry.model_construct(
+            value=entry.value,
+            expiration=to_utc(entry.expiration, what=f"cache entry {key!r} expiration"),
+        )
+        for key, entry in state.cache.items()
+    }
+    return Snapshot.model_construct(
+        version=FORMAT_VERSION,
+        snapshot_time=to_utc(snapshot_time, what="snapshot_time"),
+        workflow_id=state.workflow_id,
+        execution_id=state.execution_id,
+        nodes=list(state.nodes),
+        edges=list(state.edges),
+        results=dict(state.results),
+        completed_nodes=list(state.completed_nodes),
+        skipped_nodes=list(state.skipped_nodes),
+        current_level=state.current_level,
+        failed_node=state.failed_node,
+        status=state.status,
+        variables=dict(state.variables),
+        accumulator=state.accumulator,
+        counter=float(state.counter),
+        cache=cache,
+        context_vars=dict(state.context_vars),
+        context_consts=dict(state.context_consts),
+        node_execution_count=state.node_execution_count,
+        http_call_count=state.http_call_count,
+        config=state.config,
+        random_seed=state.random_seed,
+        http_recordings=dict(state.http_recordings),
+    )
+
+
+def state_from_snapshot(snapshot: Snapshot) -> EngineState:
+    """The engine state a snapshot describes (the engine resumes from it)."""
+    return EngineState(
+        workflow_id=snapshot.workflow_id,
+        execution_id=snapshot.execution_id,
+        nodes=list(snapshot.nodes),
+        edges=list(snapshot.edges),
+        config=snapshot.config,
+        results=dict(snapshot.results),
+        completed_nodes=list(snapshot.completed_nodes),
+        skipped_nodes=list(snapshot.skipped_nodes),
+        current_level=snapshot.current_level,
+        failed_node=snapshot.failed_node,
+        status=snapshot.status,
+        variables=dict(snapshot.variables),
+        accumulator=snapshot.accumulator,
+        counter=snapshot.counter,
+        cache={
+            key: CachedValue(entry.value, entry.expiration) for key, entry in snapshot.cache.items()
+        },
+        context_vars=dict(snapshot.context_vars),
+        context_consts=dict(snapshot.context_consts),
+        node_execution_count=snapshot.node_execution_count,
+        http_call_count=snapshot.http_call_count,
+        random_seed=snapshot.random_seed,
+        http_recordings=dict(snapshot.http_recordings),
+    )
+
+
+__all__ = [
+    "Snapshot",
+    "SnapshotCacheEntry",
+    "config_from_document",
+    "config_to_document",
+    "format_time",
+    "ns_to_timedelta",
+    "snapshot_from_state",
+    "state_from_snapshot",
+    "to_utc",
+]
