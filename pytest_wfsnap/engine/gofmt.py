@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pytest_wfsnap.engine.goduration import (
@@ -216,6 +217,7 @@ _GO_HEX_FLOAT = re.compile(
 _GO_SPECIAL = {"inf": math.inf, "infinity": math.inf, "nan": math.nan}
 
 
+@lru_cache(maxsize=16384)
 def parse_go_float(text: str) -> float | None:
     """Go ``strconv.ParseFloat(text, 64)``; None where Go returns an error.
 
