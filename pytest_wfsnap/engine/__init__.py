@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,26 @@ def new(
     """
     decoded = payload if isinstance(payload, Payload) else decode_payload(payload)
     return Engine(decoded, config, registry, **options)
+
+
+# The snapshot API lives in ``pytest_wfsnap.engine.snapshots``; its names are offered here
+# and imported on first use, so importing the engine stays light.
+_SNAPSHOT_API = frozenset(
+    {
+        "Snapshot",
+        "deserialize_snapshot",
+        "execute_from_snapshot",
+        "load_snapshot",
+        "save_snapshot",
+        "serialize_snapshot",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SNAPSHOT_API:
+        return getattr(importlib.import_module("pytest_wfsnap.engine.snapshots"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -13,6 +13,7 @@ it while waiting), so :meth:`export_state` from another thread always sees a con
 
 from __future__ import annotations
 
+import importlib
 import logging
 import random
 import secrets
@@ -319,6 +320,7 @@ class Engine:
                     value = self._run_node(node, inputs)
                 finally:
                     self._holder = None
+                self._current = None
                 results[node_id] = value
                 completed.append(node_id)
                 if node.type == "http":
@@ -337,13 +339,13 @@ class Engine:
             limit = self._config.max_node_executions
             if limit > 0 and self._node_count > limit:
                 raise LimitError(node_limit_message(self._node_count, limit))
-            executor = self._executors.get(node.type)
-            if executor is None:
-                executor = self._executor_for(node.type)
             if node.id in self._replay and node.type == "http":
                 self.count_http_call()
                 value = json_copy(self._replay[node.id])
             else:
+                executor = self._executors.get(node.type)
+                if executor is None:
+                    executor = self._executor_for(node.type)
                 value = executor.execute(node, inputs, self)
         except WorkflowTimeoutError:
             raise
@@ -442,6 +444,11 @@ class Engine:
         notify(self._observers, event)
 
     # --- state export and restore -------------------------------------------------------------
+    def save_snapshot(self) -> Any:
+        """A :class:`Snapshot` of this engine (see :mod:`pytest_wfsnap.engine.snapshots`)."""
+        snapshots = importlib.import_module("pytest_wfsnap.engine.snapshots")
+        return snapshots.save_snapshot(self)
+
     def export_state(self) -> EngineState:
         """A consistent deep copy of the whole run state (safe from any thread)."""
         from pytest_wfsnap.engine.persist import export_state

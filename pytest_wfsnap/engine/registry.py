@@ -24,7 +24,7 @@ limiter's window, an HTTP client) is never shared between engines.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, TypeVar
@@ -42,6 +42,7 @@ FAMILY_MODULES = (
     "arrays",
     "loops",
     "resilience",
+    "delay",
     "validation",
     "http",
 )
@@ -171,12 +172,11 @@ class Registry:
         return len(self._factories)
 
 
-@cache
-def builtin_executors() -> tuple[Any, ...]:
-    """Executor classes exported by the node family modules that are installed."""
+def collect_executors(module_names: Iterable[str]) -> tuple[Any, ...]:
+    """The ``EXECUTORS`` of the named modules, in order; modules that do not exist are skipped
+    (an error inside an existing module is raised)."""
     classes: list[Any] = []
-    for family in FAMILY_MODULES:
-        module_name = f"{_PACKAGE}.{family}"
+    for module_name in module_names:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -185,6 +185,12 @@ def builtin_executors() -> tuple[Any, ...]:
             raise
         classes.extend(getattr(module, "EXECUTORS", ()))
     return tuple(classes)
+
+
+@cache
+def builtin_executors() -> tuple[Any, ...]:
+    """Executor classes exported by the node family modules that are installed."""
+    return collect_executors(f"{_PACKAGE}.{family}" for family in FAMILY_MODULES)
 
 
 def default_registry() -> Registry:
@@ -203,5 +209,6 @@ __all__ = [
     "NodeContext",
     "Registry",
     "builtin_executors",
+    "collect_executors",
     "default_registry",
 ]
