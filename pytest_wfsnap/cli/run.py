@@ -76,9 +76,13 @@ def fail_usage(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
-        eng = engine.new(read_payload(args.payload), config)
+        raw = read_payload(args.payload)
     except (ConfigError, PayloadError) as exc:
-        return fail_usage(f"{args.payload}: {exc}" if isinstance(exc, PayloadError) else str(exc))
+        return fail_usage(str(exc))
+    try:
+        eng = engine.new(raw, config)
+    except PayloadError as exc:
+        return fail_usage(f"{args.payload}: {exc}")
     try:
         result = eng.execute()
     except ExecutionError as exc:
