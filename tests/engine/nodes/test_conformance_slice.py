@@ -83,7 +83,7 @@ def _satisfied(result: Any, handle: str) -> bool:
         if isinstance(result.get(key), bool):
             return bool(result[key])
         if isinstance(result.get("condition_met"), bool):
-            return result["condition_met"] == (handle == "true")
+            return bool(result["condition_met"] == (handle == "true"))
     return False
 
 
