@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import orjson
@@ -33,6 +34,8 @@ from pytest_wfsnap.snapshot import (
     snapshot_to_document,
     state_from_snapshot,
 )
+from pytest_wfsnap.snapshot.codecs import Format
+from pytest_wfsnap.snapshot.compression import Compression
 
 TYPES = ("number", "operation", "text_operation", "variable", "condition", "visualization")
 
@@ -89,9 +92,7 @@ def synthetic_state(n: int, seed: int = 1) -> EngineState:
         variables={f"v{i}": rng.random() for i in range(50)},
         accumulator=12.5,
         counter=3.0,
-        cache={
-            f"k{i}": CachedValue({"value": i}, now + timedelta(minutes=i)) for i in range(20)
-        },
+        cache={f"k{i}": CachedValue({"value": i}, now + timedelta(minutes=i)) for i in range(20)},
         context_vars={"env": "prod"},
         context_consts={"region": "eu"},
         node_execution_count=n,
@@ -129,7 +130,8 @@ def measure(n: int) -> None:
     enc_binary = best(lambda: encode_snapshot(snap, format="msgpack"), runs)
     dec_json = best(lambda: decode_snapshot(pretty), runs)
     dec_binary = best(lambda: decode_snapshot(binary), runs)
-    print(f"--- {n} nodes: pretty JSON {len(pretty) / 1e6:.2f} MB, compact {len(compact) / 1e6:.2f} MB")
+    sizes = f"pretty JSON {len(pretty) / 1e6:.2f} MB, compact {len(compact) / 1e6:.2f} MB"
+    print(f"--- {n} nodes: {sizes}")
     print(f"baseline orjson dumps+loads (compact, no validation): {baseline:8.1f} ms")
     print(
         f"save+serialize+deserialize+load, JSON:   {full_json:8.1f} ms  "
@@ -151,10 +153,12 @@ def measure(n: int) -> None:
         f"size: JSON {len(pretty)} B, binary {len(binary)} B "
         f"(binary {100 * (1 - len(binary) / len(pretty)):.0f}% smaller)"
     )
-    for compression in ("zstd", "gzip"):
-        for fmt in ("json", "msgpack"):
-            packed = encode_snapshot(snap, format=fmt, compression=compression)  # type: ignore[arg-type]
-            t_dec = best(lambda p=packed: decode_snapshot(p), runs)
+    compressions: tuple[Compression, ...] = ("zstd", "gzip")
+    formats: tuple[Format, ...] = ("json", "msgpack")
+    for compression in compressions:
+        for fmt in formats:
+            packed = encode_snapshot(snap, format=fmt, compression=compression)
+            t_dec = best(partial(decode_snapshot, packed), runs)
             print(f"{fmt}+{compression}: {len(packed)} B, decode {t_dec:.1f} ms")
 
 

@@ -72,7 +72,7 @@ def _unzstd(data: bytes, max_size: int) -> bytes:
                     raise _too_large("zstd", max_size)
             if not decompressor.eof:
                 raise SnapshotIntegrityError("zstd data is truncated (the frame does not end)")
-            rest = decompressor.unused_data
+            rest = decompressor.unused_data + data[pos:]
             if not rest:
                 return bytes(out)
             if not rest.startswith(ZSTD_MAGIC):

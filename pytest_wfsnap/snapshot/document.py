@@ -3,7 +3,8 @@
 A document is the plain-data form of a :class:`Snapshot` (what the JSON and binary codecs carry):
 the model's field names, times as RFC 3339 UTC strings, config as snake_case names with
 durations in integer nanoseconds. Every value inside it (results, variables, node data, ...) is a
-JSON value: null, bool, int, float, str, list, or object with string keys.
+JSON value: null, bool, int (64-bit), finite float, str, list, or object with string keys, nested
+at most :data:`MAX_DEPTH` levels deep (tuples are accepted on writing, as arrays).
 
 Reading is fast and still fully validated: the document is decoded straight into the msgspec
 structs below (one C pass that parses and checks every top-level field's type), and the pydantic
@@ -127,7 +128,7 @@ def find_invalid_value(
     while stack:
         value, where, level = stack.pop()
         kind = type(value)
-        if kind is dict or kind is list:
+        if kind is dict or kind is list or kind is tuple:
             if level > MAX_DEPTH:
                 return where, f"is nested deeper than {MAX_DEPTH} levels"
             if kind is dict:
