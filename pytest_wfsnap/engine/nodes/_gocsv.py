@@ -19,6 +19,7 @@ ERR_FIELD_COUNT = "wrong number of fields"
 ERR_INVALID_DELIM = "csv: invalid field or comment delimiter"
 
 _SPACE_BYTES = tuple(ch.encode("utf-8") for ch in GO_SPACE)
+_SPACE_FIRST_BYTES = frozenset(space[0] for space in _SPACE_BYTES)
 
 
 class CSVError(Exception):
@@ -43,6 +44,8 @@ def _leading_space(line: bytes) -> int:
     """Byte length of the leading Go white space of ``line``."""
     position = 0
     while True:
+        if position >= len(line) or line[position] not in _SPACE_FIRST_BYTES:
+            return position
         for space in _SPACE_BYTES:
             if line.startswith(space, position):
                 position += len(space)
