@@ -163,7 +163,7 @@ def _value_call(ident: str, call: str) -> Node:
             if current is MISSING:
                 current = None
         try:
-            value = core.evaluate_expression_in(call, current, scope)
+            value = core.sub_evaluate_expression(call, current, scope)
         except FatalExpressionError:
             raise
         except ExpressionError as exc:

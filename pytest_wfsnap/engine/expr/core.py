@@ -97,8 +97,8 @@ def evaluate_in(expr: str, input_value: Any, scope: Scope) -> bool:
         logic, left, right, not_rest, date_fn, is_contains, cmp_op, cmp_l, cmp_r = _bool_plan(text)
         if logic:
             try:
-                left_result = evaluate_in(left, input_value, scope)
-                right_result = evaluate_in(right, input_value, scope)
+                left_result: bool = _sub_call(_BOOL, left, input_value, scope)
+                right_result: bool = _sub_call(_BOOL, right, input_value, scope)
             except FatalExpressionError:
                 raise
             except ExpressionError:
@@ -108,7 +108,7 @@ def evaluate_in(expr: str, input_value: Any, scope: Scope) -> bool:
                     return left_result or right_result
                 return left_result and right_result
         if not_rest is not None:
-            return not evaluate_in(not_rest, input_value, scope)
+            return not _sub_call(_BOOL, not_rest, input_value, scope)
         if date_fn:
             return _date_call(text, date_fn, input_value, scope)
         if is_contains:
@@ -134,6 +134,37 @@ def evaluate_in(expr: str, input_value: Any, scope: Scope) -> bool:
         return evaluate_simple_condition(text, input_value)
     finally:
         budget.leave()
+
+
+_BOOL: Final = 0
+_VALUE: Final = 1
+
+
+def _sub_call(kind: int, text: str, input_value: Any, scope: Scope) -> Any:
+    """A nested Evaluate (kind _BOOL) or EvaluateExpression whose failures are remembered."""
+    budget = scope.budget
+    failures = budget.failures
+    key = (kind, text, id(input_value), id(scope))
+    if failures is not None:
+        hit = failures.get(key)
+        if hit is not None and hit[0] is input_value and hit[1] is scope:
+            raise hit[2]
+    try:
+        if kind == _BOOL:
+            return evaluate_in(text, input_value, scope)
+        return evaluate_expression_in(text, input_value, scope)
+    except FatalExpressionError:
+        raise
+    except ExpressionError as exc:
+        if failures is None:
+            failures = budget.failures = {}
+        failures[key] = (input_value, scope, exc)
+        raise
+
+
+def sub_evaluate_expression(text: str, input_value: Any, scope: Scope) -> Any:
+    """EvaluateExpression nested in another evaluation (failures are remembered)."""
+    return _sub_call(_VALUE, text, input_value, scope)
 
 
 def _comparison(op: str, left: str, right: str, input_value: Any, scope: Scope) -> bool | None:
@@ -250,4 +281,9 @@ def evaluate_simple_condition(condition: str, value: Any) -> bool:
     return number != threshold
 
 
-__all__ = ["evaluate_expression_in", "evaluate_in", "evaluate_simple_condition"]
+__all__ = [
+    "evaluate_expression_in",
+    "evaluate_in",
+    "evaluate_simple_condition",
+    "sub_evaluate_expression",
+]

@@ -22,7 +22,7 @@ MAX_DEPTH: Final = 200
 MAX_PAREN_DEPTH: Final = 64
 """Maximum parenthesis nesting inside one arithmetic expression."""
 
-MAX_STEPS: Final = 5_000_000
+MAX_STEPS: Final = 2_000_000
 """Maximum evaluator steps for one top-level evaluation (guards against exponential inputs)."""
 
 MAX_EXPRESSION_LENGTH: Final = 100_000
@@ -43,13 +43,21 @@ class FatalExpressionError(ExpressionError):
 
 
 class Budget:
-    """Depth and step counters shared by all nested calls of one top-level evaluation."""
+    """Depth and step counters shared by all nested calls of one top-level evaluation.
 
-    __slots__ = ("depth", "steps")
+    ``failures`` remembers sub-evaluations that failed (keyed by kind, text, input and scope
+    identity). Go's heuristics re-run a failed sub-expression whenever an enclosing step is
+    abandoned, which costs time exponential in the nesting; answering repeats from this memo
+    keeps such inputs polynomial. It is created on the first recorded failure only.
+    """
+
+    __slots__ = ("depth", "failures", "steps")
 
     def __init__(self) -> None:
         self.depth = 0
         self.steps = 0
+        self.failures: dict[tuple[int, str, int, int], tuple[Any, Any, ExpressionError]] | None
+        self.failures = None
 
     def enter(self) -> None:
         """Account for one nested evaluator call; raise when a limit is passed."""
