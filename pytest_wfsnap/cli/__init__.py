@@ -14,7 +14,17 @@ import argparse
 import importlib
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("run", "resume", "show", "diff")
+SUBCOMMANDS = (
+    "run",
+    "resume",
+    "show",
+    "diff",
+    "migrate",
+    "verify",
+    "history",
+    "rollback",
+    "gc",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

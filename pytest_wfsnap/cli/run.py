@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from pytest_wfsnap import engine
+from pytest_wfsnap.cli.common import cli_errors, registry_from_args
+from pytest_wfsnap.cli.runner import add_checkpoint_options, execute_and_print
 from pytest_wfsnap.engine.config import Config, preset, preset_names
 from pytest_wfsnap.engine.config_text import apply_overrides, parse_assignment
-from pytest_wfsnap.errors import ConfigError, ExecutionError, PayloadError
+from pytest_wfsnap.errors import ConfigError, PayloadError
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +33,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--compact", action="store_true", help="print the result on one line (default: indented)"
     )
+    add_checkpoint_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -73,6 +76,7 @@ def fail_usage(message: str) -> int:
     return 2
 
 
+@cli_errors
 def run(args: argparse.Namespace) -> int:
     try:
         config = config_from_args(args)
@@ -80,18 +84,10 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, PayloadError) as exc:
         return fail_usage(str(exc))
     try:
-        eng = engine.new(raw, config)
+        eng = engine.new(raw, config, registry_from_args(args))
     except PayloadError as exc:
         return fail_usage(f"{args.payload}: {exc}")
-    try:
-        result = eng.execute()
-    except ExecutionError as exc:
-        print(str(exc), file=sys.stderr)
-        if exc.result is not None:
-            print(exc.result.to_json(indent=not args.compact))
-        return 1
-    print(result.to_json(indent=not args.compact))
-    return 0
+    return execute_and_print(eng, args)
 
 
 __all__ = ["add_config_options", "config_from_args", "read_payload", "register", "run"]

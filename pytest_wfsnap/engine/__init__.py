@@ -47,10 +47,13 @@ def new(
 # and imported on first use, so importing the engine stays light.
 _SNAPSHOT_API = frozenset(
     {
+        "CheckpointObserver",
         "Snapshot",
         "deserialize_snapshot",
+        "enable_checkpoints",
         "execute_from_snapshot",
         "load_snapshot",
+        "recover",
         "save_snapshot",
         "serialize_snapshot",
     }
