@@ -16,12 +16,8 @@ type, no model object per node.
 from __future__ import annotations
 
 import gc
-import json
-import math
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,17 +35,14 @@ from pytest_wfsnap.engine.datatypes import (
     ElementStruct,
     infer_type,
 )
-from pytest_wfsnap.engine.jsonsyntax import go_syntax_error
+from pytest_wfsnap.engine.jsonparse import PREFIX, Duplicates, json_kind, normalize, parse_json
 from pytest_wfsnap.engine.nodes.base import NodeSpec
 from pytest_wfsnap.errors import PayloadError
 
-PREFIX = "failed to parse payload: "
 _INT_LIMIT = 2.0**63
-_ABSENT: Any = object()
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """A decoded edge. ``source_handle``/``condition`` make it conditional (B4.4)."""
 
     id: str
@@ -80,6 +73,9 @@ class Edge:
         return out
 
 
+_NO_EDGE = Edge("", "", "")
+
+
 class Payload(BaseModel):
     """A decoded workflow payload."""
 
@@ -97,32 +93,16 @@ def node_to_dict(node: NodeSpec) -> dict[str, Any]:
 
 # --- field tables for the envelope, nodes and edges -------------------------------------------
 
-_PAYLOAD_FIELDS = ("workflow_id", "nodes", "edges")
-_NODE_FIELDS = ("id", "type", "data")
-_EDGE_FIELDS = ("id", "source", "target", "sourceHandle", "targetHandle", "condition")
 
-
-def _fold_table(names: Iterable[str]) -> tuple[frozenset[str], dict[str, str]]:
-    names = tuple(names)
+def _fold_table(*names: str) -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(names), {name.casefold(): name for name in names}
 
 
-_PAYLOAD_EXACT, _PAYLOAD_FOLDED = _fold_table(_PAYLOAD_FIELDS)
-_NODE_EXACT, _NODE_FOLDED = _fold_table(_NODE_FIELDS)
-_EDGE_EXACT, _EDGE_FOLDED = _fold_table(_EDGE_FIELDS)
-
-
-def json_kind(value: Any) -> str:
-    """The JSON kind Go names in ``cannot unmarshal <kind>`` messages."""
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    return "object"
+_PAYLOAD_EXACT, _PAYLOAD_FOLDED = _fold_table("workflow_id", "nodes", "edges")
+_NODE_EXACT, _NODE_FOLDED = _fold_table("id", "type", "data")
+_EDGE_EXACT, _EDGE_FOLDED = _fold_table(
+    "id", "source", "target", "sourceHandle", "targetHandle", "condition"
+)
 
 
 def _number_text(value: float) -> str:
@@ -136,106 +116,10 @@ class _Mismatch(Exception):
 
 
 def _mismatch(value: Any, where: str, go_type: str) -> _Mismatch:
+    kind = json_kind(value)
     return _Mismatch(
-        f"json: cannot unmarshal {json_kind(value)} into Go struct field {where} of type {go_type}"
+        f"json: cannot unmarshal {kind} into Go struct field {where} of type {go_type}"
     )
-
-
-# --- parsing ------------------------------------------------------------------------------------
-
-# Number literals that may overflow a float64 (Go rejects them; Python would give inf).
-_HUGE_NUMBER = re.compile(r"[0-9]{300}|[eE][+-]?0*[1-9][0-9]{2}")
-
-
-class _Overflow(Exception):
-    pass
-
-
-def _checked_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise _Overflow(text)
-    return value
-
-
-def _reject_constant(text: str) -> Any:
-    raise ValueError(text)
-
-
-def parse_json(text: str) -> tuple[Any, dict[int, list[tuple[str, Any]]]]:
-    """Parse JSON text with every number as a float.
-
-    Returns the document and, for each object that repeats a key, its ordered key/value pairs
-    (keyed by ``id`` of the decoded dict), so struct decoding sees duplicates in order.
-    """
-    duplicates: dict[int, list[tuple[str, Any]]] = {}
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = dict(pairs)
-        if len(obj) != len(pairs):
-            duplicates[id(obj)] = pairs
-        return obj
-
-    huge = _HUGE_NUMBER.search(text) is not None
-    number = _checked_float if huge else float
-    try:
-        doc = json.loads(
-            text,
-            object_pairs_hook=pairs_hook,
-            parse_int=number,
-            parse_float=number,
-            parse_constant=_reject_constant,
-        )
-    except _Overflow as exc:
-        raise PayloadError(
-            f"{PREFIX}json: cannot unmarshal number {exc} into Go value of type float64"
-        ) from None
-    except RecursionError:
-        raise PayloadError(f"{PREFIX}exceeded max depth") from None
-    except ValueError as exc:
-        message = go_syntax_error(text) or str(exc)
-        raise PayloadError(f"{PREFIX}{message}") from None
-    return doc, duplicates
-
-
-def normalize(value: Any, path: str = "payload") -> Any:
-    """A JSON-like deep copy of an already-parsed payload, with every number as a float.
-
-    Rejects values JSON cannot carry (non-string keys, NaN, infinities, other objects).
-    """
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return value
-    if kind is float or kind is int or isinstance(value, (int, float)):
-        if isinstance(value, bool):
-            return bool(value)
-        try:
-            number = float(value)
-        except OverflowError:
-            raise PayloadError(f"{PREFIX}number too large at {path}: {value}") from None
-        if math.isnan(number) or math.isinf(number):
-            raise PayloadError(f"{PREFIX}json: unsupported value: {number} at {path}")
-        return number
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise PayloadError(
-                    f"{PREFIX}object keys must be strings, got {type(key).__name__} at {path}"
-                )
-            out[str(key)] = normalize(item, f"{path}.{key}")
-        return out
-    if isinstance(value, (list, tuple)):
-        return [normalize(item, f"{path}[{index}]") for index, item in enumerate(value)]
-    raise PayloadError(
-        f"{PREFIX}unsupported value of type {type(value).__name__} at {path} "
-        "(payloads hold only JSON values)"
-    )
-
-
-# --- struct decoding ----------------------------------------------------------------------------
 
 
 class _Decoder:
@@ -244,7 +128,7 @@ class _Decoder:
 
     __slots__ = ("duplicates", "saved")
 
-    def __init__(self, duplicates: dict[int, list[tuple[str, Any]]]) -> None:
+    def __init__(self, duplicates: Duplicates) -> None:
         self.duplicates = duplicates
         self.saved: str | None = None
 
@@ -305,12 +189,13 @@ class _Decoder:
         node_type = ""
         data: Any = None
         error: str | None = None
-        for key, value in self.items(obj):
+        pairs = self.duplicates.get(id(obj)) if self.duplicates else None
+        for key, value in obj.items() if pairs is None else pairs:
             name = key if key in _NODE_EXACT else _NODE_FOLDED.get(key.casefold())
             if name == "data":
                 data = value
             elif name is not None and value is not None:
-                if isinstance(value, str):
+                if type(value) is str:
                     if name == "id":
                         node_id = value
                     else:
@@ -356,7 +241,8 @@ class _Decoder:
             )
         fields = struct.fields
         values: dict[str, Any] = {}
-        for key, value in self.items(data):
+        pairs = self.duplicates.get(id(data)) if self.duplicates else None
+        for key, value in data.items() if pairs is None else pairs:
             name = key if key in fields else struct.folded.get(key.casefold())
             if name is None:
                 continue
@@ -435,29 +321,41 @@ class _Decoder:
         return out
 
     def edge(self, obj: Any) -> Edge:
-        if obj is None:
-            return Edge("", "", "")
-        if not isinstance(obj, dict):
-            self.save(str(_mismatch(obj, "Payload.edges", "types.Edge")))
-            return Edge("", "", "")
-        values: dict[str, str | None] = {}
-        for key, value in self.items(obj):
+        if type(obj) is not dict:
+            if obj is not None:
+                self.save(str(_mismatch(obj, "Payload.edges", "types.Edge")))
+            return _NO_EDGE
+        edge_id = source = target = ""
+        handle: str | None = None
+        target_handle: str | None = None
+        condition: str | None = None
+        pairs = self.duplicates.get(id(obj)) if self.duplicates else None
+        for key, value in obj.items() if pairs is None else pairs:
             name = key if key in _EDGE_EXACT else _EDGE_FOLDED.get(key.casefold())
             if name is None:
                 continue
-            if value is None or isinstance(value, str):
-                if value is not None or name in ("sourceHandle", "targetHandle", "condition"):
-                    values[name] = value
-            else:
+            if value is None:
+                if name == "sourceHandle":
+                    handle = None
+                elif name == "targetHandle":
+                    target_handle = None
+                elif name == "condition":
+                    condition = None
+            elif type(value) is not str:
                 self.save(str(_mismatch(value, f"Edge.edges.{name}", "string")))
-        return Edge(
-            values.get("id") or "",
-            values.get("source") or "",
-            values.get("target") or "",
-            values.get("sourceHandle"),
-            values.get("targetHandle"),
-            values.get("condition"),
-        )
+            elif name == "source":
+                source = value
+            elif name == "target":
+                target = value
+            elif name == "id":
+                edge_id = value
+            elif name == "sourceHandle":
+                handle = value
+            elif name == "targetHandle":
+                target_handle = value
+            else:
+                condition = value
+        return Edge(edge_id, source, target, handle, target_handle, condition)
 
 
 def decode_payload(payload: bytes | bytearray | str | Mapping[str, Any]) -> Payload:
@@ -499,8 +397,5 @@ __all__ = [
     "PayloadError",
     "decode_nodes_and_edges",
     "decode_payload",
-    "json_kind",
     "node_to_dict",
-    "normalize",
-    "parse_json",
 ]

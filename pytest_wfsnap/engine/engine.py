@@ -15,25 +15,18 @@ from __future__ import annotations
 
 import importlib
 import logging
-import random
 import secrets
 import threading
 import time
-from collections import ChainMap
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 from pytest_wfsnap.engine.config import Config
 from pytest_wfsnap.engine.copying import json_copy
 from pytest_wfsnap.engine.decode import Edge, Payload
 from pytest_wfsnap.engine.engine_state import EngineState, RunStatus
-from pytest_wfsnap.engine.expr.context import ExprContext
 from pytest_wfsnap.engine.graph import Plan, Step, build_plan, final_output, should_execute
 from pytest_wfsnap.engine.limits import (
-    check_variable,
-    http_limit_message,
     node_limit_message,
     timeout_message,
     validate_value,
@@ -42,7 +35,8 @@ from pytest_wfsnap.engine.nodes.base import NodeSpec
 from pytest_wfsnap.engine.observers import Event, EventType, Observer, notify
 from pytest_wfsnap.engine.registry import ExecutorLike, Registry, default_registry
 from pytest_wfsnap.engine.result import Result, ResultStatus
-from pytest_wfsnap.engine.state import Clock, StateManager, utc_now
+from pytest_wfsnap.engine.runtime import RunServices
+from pytest_wfsnap.engine.state import Clock
 from pytest_wfsnap.errors import (
     ConfigError,
     ExecutionError,
@@ -66,7 +60,7 @@ class _NodeFailed(Exception):
         self.message = message
 
 
-class Engine:
+class Engine(RunServices):
     """Runs one workflow. Create it with :func:`pytest_wfsnap.engine.new`."""
 
     def __init__(
@@ -84,37 +78,23 @@ class Engine:
         http_clients: Mapping[str, Any] | None = None,
         execution_id: str | None = None,
     ) -> None:
+        super().__init__(
+            config, clock=clock, seed=seed, sleep=sleep, timer=timer, http_clients=http_clients
+        )
         self._payload = payload
-        self._config = config if config is not None else Config()
         self._registry = registry if registry is not None else default_registry()
-        self._clock: Clock = clock if clock is not None else utc_now
-        if timer is None:
-            timer = time.monotonic if clock is None else (lambda: self._clock().timestamp())
-        self._timer = timer
-        self._sleeper = sleep if sleep is not None else time.sleep
-        self._state = StateManager(self._clock)
         self._execution_id = execution_id or secrets.token_hex(8)
-        self._seed = seed if seed is not None else secrets.randbits(63)
         self._observers: list[Observer] = list(observers)
         self._replay: dict[str, Any] = dict(replay_results or {})
-        self._http_clients: Mapping[str, Any] = MappingProxyType(dict(http_clients or {}))
-        self._results: dict[str, Any] = {}
-        self._results_view: Mapping[str, Any] = MappingProxyType(self._results)
         self._completed: list[str] = []
         self._skipped: list[str] = []
         self._skipped_set: set[str] = set()
         self._failed_node: str | None = None
         self._status: RunStatus = "pending"
-        self._node_count = 0
-        self._http_count = 0
         self._http_recordings: dict[str, Any] = {}
         self._executors: dict[str, ExecutorLike] = {}
-        self._randoms: dict[str, random.Random] = {}
         self._plan: Plan | None = None
-        self._lock = threading.RLock()
-        self._holder: int | None = None  # thread running a node under the lock
-        self._deadline: float | None = None
-        self._current: str | None = None
+        self._current: str | None = None  # the node being executed
 
     # --- identity and progress ----------------------------------------------------------------
     @property
@@ -146,10 +126,6 @@ class Engine:
         return self._status
 
     @property
-    def seed(self) -> int:
-        return self._seed
-
-    @property
     def completed_nodes(self) -> list[str]:
         with self._lock:
             return list(self._completed)
@@ -159,81 +135,8 @@ class Engine:
         with self._lock:
             return list(self._skipped)
 
-    @property
-    def node_execution_count(self) -> int:
-        return self._node_count
-
-    @property
-    def http_call_count(self) -> int:
-        return self._http_count
-
     def add_observer(self, observer: Observer) -> None:
         self._observers.append(observer)
-
-    # --- the Runtime protocol -----------------------------------------------------------------
-    @property
-    def config(self) -> Config:
-        return self._config
-
-    @property
-    def state(self) -> StateManager:
-        return self._state
-
-    @property
-    def results(self) -> Mapping[str, Any]:
-        return self._results_view
-
-    @property
-    def http_clients(self) -> Mapping[str, Any]:
-        return self._http_clients
-
-    def random_for(self, node_id: str) -> random.Random:
-        source = self._randoms.get(node_id)
-        if source is None:
-            source = self._randoms[node_id] = random.Random(f"{self._seed}:{node_id}")
-        return source
-
-    def now(self) -> datetime:
-        return self._clock()
-
-    def sleep(self, seconds: float) -> None:
-        deadline = self._deadline
-        seconds = max(float(seconds), 0.0)
-        if deadline is None:
-            if seconds:
-                self._sleeper(seconds)
-            return
-        wait = min(seconds, max(deadline - self._timer(), 0.0))
-        if wait > 0:
-            release = self._holder == threading.get_ident()
-            if release:
-                self._lock.release()
-            try:
-                self._sleeper(wait)
-            finally:
-                if release:
-                    self._lock.acquire()
-        if wait < seconds or self._timer() > deadline:
-            raise WorkflowTimeoutError(timeout_message(self._config.max_execution_time))
-
-    def count_http_call(self) -> None:
-        self._http_count += 1
-        limit = self._config.max_http_calls_per_exec
-        if limit > 0 and self._http_count > limit:
-            raise LimitError(http_limit_message(self._http_count, limit))
-
-    def set_variable(self, name: str, value: Any) -> None:
-        state = self._state
-        with state.lock:
-            is_new = not state.has_variable(name)
-            check_variable(value, self._config, is_new, state.variable_count())
-            state.set_variable(name, value)
-
-    def expr_context(self, extra: Mapping[str, Any] | None = None) -> ExprContext:
-        variables: Mapping[str, Any] = self._state.variables_view
-        if extra:
-            variables = ChainMap(dict(extra), variables)  # type: ignore[arg-type]
-        return ExprContext(self._results_view, variables, self._state.context_view)
 
     # --- running ------------------------------------------------------------------------------
     def execute(self, stop_after: StopAt = None, stop_before: StopAt = None) -> Result:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pytest_wfsnap.engine.datatypes import CONTEXT_TYPES
 from pytest_wfsnap.engine.decode import Edge
@@ -22,8 +22,7 @@ Incoming = tuple[tuple[str, str | None], ...]
 """Incoming edges of a node in payload order: (source id, branch handle or None)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One node in execution order, with everything the run loop needs precomputed."""
 
     node: NodeSpec
@@ -82,27 +81,31 @@ def build_plan(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> Plan:
     """Order the graph and precompute incoming edges, terminal and context flags per node."""
     order = topological_order([node.id for node in nodes], edges)
     incoming: dict[str, list[tuple[str, str | None]]] = {}
+    conditional: set[str] = set()
     sources: set[str] = set()
     for edge in edges:
         sources.add(edge.source)
-        entry = (edge.source, edge.branch)
+        branch = edge.branch
+        if branch is not None:
+            conditional.add(edge.target)
         found = incoming.get(edge.target)
         if found is None:
-            incoming[edge.target] = [entry]
+            incoming[edge.target] = [(edge.source, branch)]
         else:
-            found.append(entry)
+            found.append((edge.source, branch))
     by_id = {node.id: node for node in nodes}
+    empty: Incoming = ()
     steps = []
     for node_id in order:
-        edges_in = tuple(incoming.get(node_id, ()))
         node = by_id[node_id]
+        edges_in = incoming.get(node_id)
         steps.append(
             Step(
-                node=node,
-                incoming=edges_in,
-                conditional=any(branch is not None for _, branch in edges_in),
-                terminal=node_id not in sources,
-                context=node.type in CONTEXT_TYPES,
+                node,
+                empty if edges_in is None else tuple(edges_in),
+                node_id in conditional,
+                node_id not in sources,
+                node.type in CONTEXT_TYPES,
             )
         )
     return Plan(order=tuple(steps), index={step.node.id: i for i, step in enumerate(steps)})
