@@ -2,13 +2,17 @@
 
 .. code-block:: python
 
-    from pytest_wfsnap import engine
+    from typing import Any
+
+from pytest_wfsnap import engine
 
     result = engine.new(payload).execute()
 
 Every error the package raises derives from :class:`WfsnapError`; the whole tree lives in
 :mod:`pytest_wfsnap.errors`.
 """
+
+from typing import Any
 
 from pytest_wfsnap import engine
 from pytest_wfsnap.engine import Config, Engine, Registry, Result
@@ -29,6 +33,27 @@ from pytest_wfsnap.errors import (
     WorkflowTimeoutError,
 )
 
+# The snapshot API (pytest_wfsnap.engine.snapshots), imported on first use.
+_SNAPSHOT_API = frozenset(
+    {
+        "Snapshot",
+        "deserialize_snapshot",
+        "enable_checkpoints",
+        "execute_from_snapshot",
+        "load_snapshot",
+        "recover",
+        "save_snapshot",
+        "serialize_snapshot",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SNAPSHOT_API:
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Config",
     "ConfigError",
@@ -44,9 +69,17 @@ __all__ = [
     "Registry",
     "RegistryError",
     "Result",
+    "Snapshot",
     "SnapshotError",
     "StorageError",
     "WfsnapError",
     "WorkflowTimeoutError",
+    "deserialize_snapshot",
+    "enable_checkpoints",
     "engine",
+    "execute_from_snapshot",
+    "load_snapshot",
+    "recover",
+    "save_snapshot",
+    "serialize_snapshot",
 ]
