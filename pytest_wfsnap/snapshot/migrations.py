@@ -241,10 +241,12 @@ def document_version(doc: Document) -> str:
             f"invalid snapshot: version must be a string, got {type(version).__name__} {version!r}"
         )
     if version not in SUPPORTED_VERSIONS:
+        # The first words are the Go engine's message, which tools match on.
         raise SnapshotVersionError(
-            f"unsupported snapshot version: {version} "
-            f"(this release reads {', '.join(SUPPORTED_VERSIONS)}; "
-            "a newer version needs a newer pytest-wfsnap)"
+            f"unsupported snapshot version: {version} (expected {GO_FORMAT_VERSION}); "
+            f"this release reads versions {', '.join(SUPPORTED_VERSIONS)} "
+            f"({GO_FORMAT_VERSION} is the Go engine's format, {FORMAT_VERSION} this port's); "
+            "a newer version needs a newer pytest-wfsnap"
         )
     return version
 

@@ -228,8 +228,8 @@ def test_to_floats_and_utc_text() -> None:
         (
             "3.0.0",
             SnapshotVersionError,
-            r"unsupported snapshot version: 3\.0\.0 "
-            r"\(this release reads 1\.0\.0, 2\.0\.0",
+            r"unsupported snapshot version: 3\.0\.0 \(expected 1\.0\.0\); "
+            r"this release reads versions 1\.0\.0, 2\.0\.0 ",
         ),
         ("0.9", SnapshotVersionError, "unsupported snapshot version: 0.9"),
     ],
