@@ -3,7 +3,8 @@
 The input and the schema go through Go's JSON encoding (NaN fails as in Go) and the input is
 validated with the ``jsonschema`` package: the draft named by ``$schema``, else draft 7, or
 draft 4 when the schema uses draft 4's boolean ``exclusiveMinimum``/``exclusiveMaximum`` (the
-Go library's "hybrid" mode accepts draft 4, 6 and 7 features). Formats are checked, as Go does.
+Go library's "hybrid" mode accepts draft 4, 6 and 7 features). String formats are checked the
+way Go checks them (:mod:`.validation_formats`).
 
 Errors are reported the way the Go library (gojsonschema) shapes them:
 ``{"field", "type", "description", "value"}`` with its type names (``required``,
@@ -25,7 +26,10 @@ from pytest_wfsnap.engine.gofmt import go_json_dumps
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
 from pytest_wfsnap.engine.nodes.gotypes import bool_field
 from pytest_wfsnap.engine.nodes.validation_errors import go_errors
+from pytest_wfsnap.engine.nodes.validation_formats import go_format_checker
 from pytest_wfsnap.errors import NodeError
+
+_FORMATS = go_format_checker()
 
 
 def _go_json(value: Any, what: str) -> Any:
@@ -71,7 +75,7 @@ def validate(schema: Any, document: Any) -> list[dict[str, Any]]:
     cls = _validator_class(schema)
     try:
         cls.check_schema(schema)
-        validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        validator = cls(schema, format_checker=_FORMATS)
         return go_errors(validator, document)
     except SchemaError as exc:
         raise NodeError(f"schema validation failed: {exc.message}") from None

@@ -29,10 +29,25 @@ PEOPLE = [
 def test_module_lists_every_array_executor() -> None:
     types = {cls.node_type for cls in arrays.EXECUTORS}
     assert types == {
-        "expression", "filter", "map", "reduce", "find", "partition", "slice", "sort",
-        "flat_map", "group_by", "unique", "chunk", "reverse", "zip", "sample", "range",
-        "compact", "transpose",
-    }  # fmt: skip
+        "expression",
+        "filter",
+        "map",
+        "reduce",
+        "find",
+        "partition",
+        "slice",
+        "sort",
+        "flat_map",
+        "group_by",
+        "unique",
+        "chunk",
+        "reverse",
+        "zip",
+        "sample",
+        "range",
+        "compact",
+        "transpose",
+    }
     assert len(arrays.EXECUTORS) == len(types)
     assert set(arrays_shape.SHAPE_EXECUTORS) | set(arrays_group.GROUP_EXECUTORS) <= set(
         arrays.EXECUTORS
@@ -124,8 +139,9 @@ def test_expression_that_crashes_go_fails_clearly() -> None:
 
 
 def test_filter_keeps_matching_items_with_counts() -> None:
-    result = run(FilterExecutor, {"condition": "item.age >= 18 && item.status == \"active\""},
-                 [PEOPLE])  # fmt: skip
+    result = run(
+        FilterExecutor, {"condition": 'item.age >= 18 && item.status == "active"'}, [PEOPLE]
+    )
     assert result == {
         "filtered": [PEOPLE[0], PEOPLE[2]],
         "input_count": 3,
@@ -162,8 +178,12 @@ def test_filter_unwrap_key_order() -> None:
 
 
 def test_filter_non_array_passes_through() -> None:
-    for value, type_name in (("text", "string"), ({"a": 1.0}, "map[string]interface {}"),
-                             (None, "<nil>"), (3, "int")):  # fmt: skip
+    for value, type_name in (
+        ("text", "string"),
+        ({"a": 1.0}, "map[string]interface {}"),
+        (None, "<nil>"),
+        (3, "int"),
+    ):
         assert run(FilterExecutor, {"condition": "item > 1"}, [value]) == {
             "input": value,
             "filtered": value,
@@ -299,8 +319,7 @@ def test_reduce_folds(data: dict[str, Any], items: list[Any], expected: float) -
 
 
 def test_reduce_empty_array_keeps_the_initial_value() -> None:
-    result = run(ReduceExecutor, {"expression": "accumulator + item", "initial_value": 100.0},
-                 [[]])  # fmt: skip
+    result = run(ReduceExecutor, {"expression": "accumulator + item", "initial_value": 100.0}, [[]])
     assert result["result"] == 100.0
     assert result["iterations"] == 0
     default = run(ReduceExecutor, {"expression": "accumulator + item"}, [[]])
@@ -310,8 +329,11 @@ def test_reduce_empty_array_keeps_the_initial_value() -> None:
 
 
 def test_reduce_failed_step_keeps_the_accumulator() -> None:
-    result = run(ReduceExecutor, {"expression": "accumulator + item.n"},
-                 [[{"n": 1.0}, {"m": 5.0}, {"n": 2.0}]])  # fmt: skip
+    result = run(
+        ReduceExecutor,
+        {"expression": "accumulator + item.n"},
+        [[{"n": 1.0}, {"m": 5.0}, {"n": 2.0}]],
+    )
     assert result["result"] == 3.0
     assert (result["iterations"], result["successful"], result["failed"]) == (3, 2, 1)
 
@@ -376,8 +398,9 @@ def test_find_non_array_and_errors() -> None:
 
 
 def test_partition_splits_with_counts() -> None:
-    result = run(PartitionExecutor, {"condition": "variables.item > 10"},
-                 [[5.0, 15.0, 8.0, 20.0, 3.0, 12.0]])  # fmt: skip
+    result = run(
+        PartitionExecutor, {"condition": "variables.item > 10"}, [[5.0, 15.0, 8.0, 20.0, 3.0, 12.0]]
+    )
     assert result == {
         "passed": [15.0, 20.0, 12.0],
         "failed": [5.0, 8.0, 3.0],
