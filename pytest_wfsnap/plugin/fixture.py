@@ -287,7 +287,13 @@ class WfSnapshot:
         try:
             yield
         except _USAGE_ERRORS as exc:
-            self._fail(str(exc))
+            message = str(exc)
+        else:
+            return
+        try:
+            self._fail(message)
+        except pytest.fail.Exception as failure:
+            raise failure from None  # the message says it all: no chained traceback
 
 
 __all__ = ["WfSnapshot"]

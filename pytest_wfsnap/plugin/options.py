@@ -54,7 +54,6 @@ def add_options(parser: pytest.Parser) -> None:
         nargs="?",
         const="all",
         default=None,
-        choices=RECORD_MODES,
         metavar="MODE",
         dest="wf_record",
         help=(
@@ -142,7 +141,9 @@ def normalise_record_flag(args: list[str]) -> None:
 
     argparse would otherwise read ``pytest --wf-record tests/test_x.py::test_a`` as a record mode
     named after the node id. Edits ``args`` in place (the documented way for plugins to adjust
-    arguments in ``pytest_load_initial_conftests``).
+    arguments in ``pytest_load_initial_conftests``), before the final parse. The option has no
+    argparse ``choices`` because an earlier, tolerant parse sees the unedited arguments; the
+    mode is validated in :func:`load_settings`.
     """
     for index, arg in enumerate(args):
         if arg == "--":
@@ -207,21 +208,25 @@ def _float_setting(value: Any, where: str) -> float:
     return number
 
 
+def _record_mode(value: str, where: str) -> RecordMode:
+    for mode in RECORD_MODES:
+        if value == mode:
+            return mode
+    raise pytest.UsageError(
+        f"{where}: invalid record mode {value!r}; choose from: {', '.join(RECORD_MODES)}"
+    )
+
+
 def load_settings(config: pytest.Config) -> Settings:
     """Resolve every option once, at configure time."""
     cli_mode = cast("str | None", config.getoption("wf_record"))
     in_ci = bool(os.environ.get("CI"))
     if cli_mode is not None:
-        mode = cli_mode
+        mode = _record_mode(cli_mode, "--wf-record")
     elif in_ci:
         mode = "none"
     else:
-        mode = str(config.getini("wf_record")).strip() or "none"
-        if mode not in RECORD_MODES:
-            raise pytest.UsageError(
-                f"ini option wf_record: invalid record mode {mode!r}; choose from: "
-                f"{', '.join(RECORD_MODES)}"
-            )
+        mode = _record_mode(str(config.getini("wf_record")).strip() or "none", "ini wf_record")
     cli_dir = cast("str | None", config.getoption("wf_fixtures_dir"))
     raw_dir = cli_dir if cli_dir is not None else str(config.getini("wf_fixtures_dir"))
     base = config.invocation_params.dir if cli_dir is not None else config.rootpath
@@ -232,7 +237,7 @@ def load_settings(config: pytest.Config) -> Settings:
     cli_ignore = cast("list[str] | None", config.getoption("wf_ignore"))
     cli_compare = cast("str | None", config.getoption("wf_compare"))
     return Settings(
-        record_mode=cast(RecordMode, mode),
+        record_mode=mode,
         record_explicit=cli_mode is not None,
         fixtures_dir=fixtures_dir,
         fixtures_dir_from_cli=cli_dir,

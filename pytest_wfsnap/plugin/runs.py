@@ -17,14 +17,11 @@ from typing import Any
 from pytest_wfsnap import engine
 from pytest_wfsnap.engine import Engine, Result
 from pytest_wfsnap.engine.config import Config
+from pytest_wfsnap.engine.snapshots import load_snapshot, save_snapshot
 from pytest_wfsnap.engine.state import Clock
 from pytest_wfsnap.errors import ExecutionError
 from pytest_wfsnap.plugin.workflow import RunSpec
-from pytest_wfsnap.snapshot import (
-    Snapshot,
-    snapshot_from_state,
-    state_from_snapshot,
-)
+from pytest_wfsnap.snapshot import Snapshot
 
 
 def pinned_clock(at: datetime) -> Clock:
@@ -71,19 +68,15 @@ def restored_engine(
     clock: Clock,
     replay: Mapping[str, Any] | None = None,
 ) -> Engine:
-    """An engine resuming ``snap`` with the test's config (never the snapshot's own)."""
-    return Engine.from_state(
-        state_from_snapshot(snap),
+    """An engine resuming ``snap``; its network settings come from ``config``, never from the
+    snapshot."""
+    return load_snapshot(
+        snap,
         config=config,
         clock=clock,
         timer=time.monotonic,
         replay_results=dict(replay) if replay else None,
     )
-
-
-def save_snapshot(eng: Engine) -> Snapshot:
-    """The engine's state as a snapshot, taken at the engine's (pinned) time."""
-    return snapshot_from_state(eng.export_state(), eng.now())
 
 
 def initial_snapshot(spec: RunSpec, *, execution_id: str, clock: Clock) -> Snapshot:
@@ -125,5 +118,4 @@ __all__ = [
     "pinned_clock",
     "restored_engine",
     "run_to_end",
-    "save_snapshot",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -14,6 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_MODULE = "pytest_wfsnap.plugin.plugin"
+# Installed plugins the test projects do not use are left out (hypothesis's import is slow,
+# and every xdist worker would pay for it).
+QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:anyio")
 
 CALC_WORKFLOW: dict[str, Any] = {
     "workflow_id": "calc",
@@ -81,12 +83,10 @@ class WfPytester:
         return self.pytester.makepyfile(**{name: source})
 
     def run(self, *args: str) -> pytest.RunResult:
-        return self.pytester.runpytest(*self.plugin_args, "-p", "no:cacheprovider", *args)
+        return self.pytester.runpytest(*self.plugin_args, *QUIET, *args)
 
     def run_sub(self, *args: str) -> pytest.RunResult:
-        return self.pytester.runpytest_subprocess(
-            *self.plugin_args, "-p", "no:cacheprovider", *args
-        )
+        return self.pytester.runpytest_subprocess(*self.plugin_args, *QUIET, *args)
 
     def run_mode(self, mode: str, *args: str) -> pytest.RunResult:
         """``serial``: in process; ``xdist``: a subprocess with two workers."""
@@ -119,7 +119,3 @@ def wf(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[W
 def mode(request: pytest.FixtureRequest) -> str:
     value: str = request.param
     return value
-
-
-def python() -> str:
-    return sys.executable
