@@ -237,8 +237,9 @@ def _run(payload: Any, config: engine.Config, expect: dict[str, Any]) -> engine.
         with pytest.raises(ExecutionError) as failed:
             eng.execute()
         _check_error(str(failed.value), expect)
-        result = failed.value.result
-        assert result is not None and result.status == "failed"
+        partial = failed.value.result
+        assert partial is not None and partial.status == "failed"
+        result = partial
     _check_result(result, eng, expect)
     return eng
 

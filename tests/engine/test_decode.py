@@ -130,7 +130,8 @@ def test_struct_keys_match_case_insensitively() -> None:
 )
 def test_duplicate_and_folded_keys_last_one_wins(raw: str, expected: float) -> None:
     text = '{"nodes": [{"id": "n", "type": "number", "data": ' + raw + "}]}"
-    assert decode_payload(text).nodes[0].params["value"] == expected
+    params = decode_payload(text).nodes[0].params
+    assert params is not None and params["value"] == expected
 
 
 def test_a_bad_value_under_an_earlier_duplicate_key_still_fails() -> None:
@@ -168,6 +169,7 @@ def test_missing_or_null_lists_are_empty(doc: Any) -> None:
 def test_every_number_is_a_float() -> None:
     text = '{"nodes": [{"id": "r", "type": "range", "data": {"start": 1, "end": [2, {"x": 3}]}}]}'
     spec = decode_payload(text.encode()).nodes[0]
+    assert spec.params is not None and spec.data is not None
     assert type(spec.params["start"]) is float
     assert spec.data["end"] == [2.0, {"x": 3.0}]
     assert type(spec.data["end"][1]["x"]) is float
@@ -482,4 +484,4 @@ def test_large_generated_payload_decodes() -> None:
 
 
 def test_unsupported_payload_objects_are_rejected() -> None:
-    assert "unsupported payload" in error_of(42)  # type: ignore[arg-type]
+    assert "unsupported payload" in error_of(42)

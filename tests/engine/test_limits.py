@@ -121,7 +121,10 @@ def failure(eng: engine.Engine) -> ExecutionError:
 
 def test_set_variable_validates_values_and_counts_new_names() -> None:
     registry = make_registry()
-    nodes = [("v", "const", {"value": "x" * 20}), ("s", "setvar", {"name": "a"})]
+    nodes: list[tuple[str, str, Any]] = [
+        ("v", "const", {"value": "x" * 20}),
+        ("s", "setvar", {"name": "a"}),
+    ]
     error = failure(run(nodes, Config(max_string_length=5), registry))
     assert str(error) == (
         "error executing node s: variable validation failed: string too long: 20 bytes (limit: 5)"
@@ -154,7 +157,7 @@ def test_node_execution_limit_counts_the_failing_node() -> None:
 
 def test_http_call_limit() -> None:
     registry = make_registry()
-    nodes = [(f"h{i}", "call", {}) for i in range(4)]
+    nodes: list[tuple[str, str, Any]] = [(f"h{i}", "call", {}) for i in range(4)]
     eng = run(nodes, Config(max_http_calls_per_exec=2), registry)
     assert str(failure(eng)) == (
         "error executing node h2: maximum HTTP calls per execution exceeded: 3 (limit: 2)"
@@ -227,7 +230,7 @@ def test_the_deadline_is_checked_between_nodes() -> None:
         fake.now += 5  # work that takes five seconds
         return "slow"
 
-    nodes = [("a", "slow", {}), ("b", "slow", {}), ("c", "slow", {})]
+    nodes: list[tuple[str, str, Any]] = [("a", "slow", {}), ("b", "slow", {}), ("c", "slow", {})]
     eng = run(nodes, Config(max_execution_time=timedelta(seconds=8)), registry, timer=fake.timer)
     with pytest.raises(WorkflowTimeoutError) as raised:
         eng.execute()

@@ -48,7 +48,7 @@ def test_register_functions_instances_and_decorated_classes() -> None:
     @registry.executor("shout")
     class Shout:
         def execute(self, node: NodeSpec, inputs: list[Any], rt: Runtime) -> Any:
-            return f"{node.params['word']}!"
+            return f"{(node.params or {})['word']}!"
 
     shared = Upper()
     registry.register(shared, "upper2")
