@@ -167,6 +167,7 @@ class Engine(RunServices):
             plan = self._ensure_plan()
         except GraphError as exc:
             raise self._fail(GraphError, str(exc), None) from None
+        self._failed_node = None  # a failed node is retried by the resumed run
         max_time = self._config.max_execution_time
         self._deadline = self._timer() + max_time.total_seconds()
         try:

@@ -237,7 +237,9 @@ def test_a_failed_node_runs_again_on_the_next_execute(calls: Calls) -> None:
     )
     with pytest.raises(ExecutionError):
         eng.execute()
+    assert eng.export_state().failed_node == "f"
     result = eng.execute()
+    assert eng.export_state().failed_node is None
     assert result.node_results == {"a": 1, "f": "ok", "c": ["ok"]}
     assert calls.count["a"] == 1 and attempts["f"] == 2
     assert eng.node_execution_count == 4
