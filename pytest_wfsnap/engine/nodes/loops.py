@@ -12,7 +12,7 @@ from typing import Any
 from pytest_wfsnap.engine.expr import evaluate_simple_condition
 from pytest_wfsnap.engine.gofmt import go_type
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
-from pytest_wfsnap.engine.nodes.gotypes import first_input, int_field, str_field
+from pytest_wfsnap.engine.nodes.gotypes import first_input, given, int_field, str_field
 from pytest_wfsnap.errors import NodeError
 
 FOR_EACH_DEFAULT_MAX = 1000
@@ -45,6 +45,8 @@ class WhileLoopExecutor(Executor):
     data_struct = "WhileLoopData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
+        if not given(node, "condition"):
+            raise NodeError("while_loop node missing condition")
         condition = str_field(params, "condition", node)
         value = first_input(inputs, "while_loop node needs at least 1 input")
         limit = int_field(params, "max_iterations", node)

@@ -89,6 +89,10 @@ def test_while_loop_true_condition_hits_the_limit(
 
 
 def test_while_loop_errors() -> None:
+    with fails_with("while_loop node missing condition"):
+        run(WhileLoopExecutor, {"max_iterations": 3}, [1.0])
+    with fails_with("while_loop node missing condition"):
+        run(WhileLoopExecutor, {"condition": None}, [])
     with fails_with("while_loop node needs at least 1 input"):
         run(WhileLoopExecutor, {"condition": ">1"}, [])
     with fails_with("expected WhileLoopData, got <nil>"):
