@@ -28,8 +28,8 @@ from pytest_wfsnap.engine.engine_state import EngineState, RunStatus
 from pytest_wfsnap.engine.graph import Plan, Step, build_plan, final_output, should_execute
 from pytest_wfsnap.engine.limits import (
     node_limit_message,
+    result_limit,
     timeout_message,
-    validate_value,
 )
 from pytest_wfsnap.engine.nodes.base import NodeSpec
 from pytest_wfsnap.engine.observers import Event, EventType, Observer, notify
@@ -196,17 +196,15 @@ class Engine(RunServices):
         deadline = self._deadline
         assert deadline is not None
         message = timeout_message(self._config.max_execution_time)
-        for step in order:
-            node = step.node
+        for node, incoming, conditional in order:
             node_id = node.id
             if node_id in results or node_id in skipped:
                 continue
             if timer() > deadline:
                 raise WorkflowTimeoutError(message)
             with lock:
-                incoming = step.incoming
                 if incoming:
-                    if step.conditional and not should_execute(incoming, results):
+                    if conditional and not should_execute(incoming, results):
                         inputs = []
                     else:
                         inputs = [results[source] for source, _ in incoming if source in results]
@@ -258,8 +256,8 @@ class Engine(RunServices):
         except Exception as exc:
             message = f"unexpected {type(exc).__name__} in {node.type} executor: {exc}"
             raise self._node_failed(node, message, started) from exc
-        if type(value) in (str, list, dict):
-            reason = validate_value(value, self._config)
+        if type(value) in (str, list):
+            reason = result_limit(value, self._config)
             if reason is not None:
                 logger.warning("result of node %s exceeds a limit: %s", node.id, reason)
         if observers:

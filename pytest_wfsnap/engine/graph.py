@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from pytest_wfsnap.engine.datatypes import CONTEXT_TYPES
 from pytest_wfsnap.engine.decode import Edge
@@ -22,20 +22,18 @@ Incoming = tuple[tuple[str, str | None], ...]
 """Incoming edges of a node in payload order: (source id, branch handle or None)."""
 
 
-class Step(NamedTuple):
-    """One node in execution order, with everything the run loop needs precomputed."""
-
-    node: NodeSpec
-    incoming: Incoming
-    conditional: bool  # some incoming edge has a branch handle
-    terminal: bool  # no outgoing edge
-    context: bool  # context_variable / context_constant
+Step = tuple[NodeSpec, Incoming, bool]
+"""One node in execution order: the node, its incoming edges, whether any of them is
+conditional (has a branch handle). Plain tuples keep the run loop's per-node cost minimal."""
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """The execution order with per-node wiring, and what the final-output rule needs."""
+
     order: tuple[Step, ...]
-    index: Mapping[str, int]  # node id -> position in ``order``
+    nodes: Mapping[str, NodeSpec]  # by id
+    sources: frozenset[str]  # ids with an outgoing edge (the others are terminal)
 
 
 def topological_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
@@ -78,7 +76,7 @@ def topological_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[st
 
 
 def build_plan(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> Plan:
-    """Order the graph and precompute incoming edges, terminal and context flags per node."""
+    """Order the graph and precompute each node's incoming edges."""
     order = topological_order([node.id for node in nodes], edges)
     incoming: dict[str, list[tuple[str, str | None]]] = {}
     conditional: set[str] = set()
@@ -95,20 +93,14 @@ def build_plan(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> Plan:
             found.append((edge.source, branch))
     by_id = {node.id: node for node in nodes}
     empty: Incoming = ()
-    steps = []
+    steps: list[Step] = []
     for node_id in order:
-        node = by_id[node_id]
         edges_in = incoming.get(node_id)
-        steps.append(
-            Step(
-                node,
-                empty if edges_in is None else tuple(edges_in),
-                node_id in conditional,
-                node_id not in sources,
-                node.type in CONTEXT_TYPES,
-            )
-        )
-    return Plan(order=tuple(steps), index={step.node.id: i for i, step in enumerate(steps)})
+        if edges_in is None:
+            steps.append((by_id[node_id], empty, False))
+        else:
+            steps.append((by_id[node_id], tuple(edges_in), node_id in conditional))
+    return Plan(order=tuple(steps), nodes=by_id, sources=frozenset(sources))
 
 
 def branch_satisfied(result: Any, handle: str) -> bool:
@@ -152,17 +144,16 @@ def final_output(completed: Sequence[str], plan: Plan, results: Mapping[str, Any
     Among terminal nodes with a result: the non-context node that completed last; if only
     context nodes qualify, the context node that completed last; otherwise None.
     """
-    index = plan.index
-    order = plan.order
+    nodes = plan.nodes
+    sources = plan.sources
     fallback: str | None = None
     for node_id in reversed(completed):
-        position = index.get(node_id)
-        if position is None or node_id not in results:
+        if node_id in sources or node_id not in results:
             continue
-        step = order[position]
-        if not step.terminal:
+        node = nodes.get(node_id)
+        if node is None:
             continue
-        if not step.context:
+        if node.type not in CONTEXT_TYPES:
             return results[node_id]
         if fallback is None:
             fallback = node_id

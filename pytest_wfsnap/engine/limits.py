@@ -66,6 +66,22 @@ def validate_value(value: Any, config: Config) -> str | None:
     return None
 
 
+def result_limit(value: Any, config: Config) -> str | None:
+    """The size limits a stored result breaks (only logged, as in Go): string length and
+    array length, checked at the top level so storing a result stays O(1)."""
+    if isinstance(value, str):
+        limit = config.max_string_length
+        if limit > 0 and len(value) > limit // 4:
+            length = _utf8_length(value)
+            if length > limit:
+                return f"string too long: {length} bytes (limit: {limit})"
+    elif isinstance(value, list):
+        limit = config.max_array_length
+        if limit > 0 and len(value) > limit:
+            return f"array too large: {len(value)} elements (limit: {limit})"
+    return None
+
+
 def check_variable(value: Any, config: Config, is_new: bool, count: int) -> None:
     """The checks of Go ``engine.SetVariable``; raises :class:`LimitError`."""
     reason = validate_value(value, config)
@@ -92,6 +108,7 @@ __all__ = [
     "check_variable",
     "http_limit_message",
     "node_limit_message",
+    "result_limit",
     "timeout_message",
     "validate_value",
     "value_depth",

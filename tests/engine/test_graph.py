@@ -80,12 +80,11 @@ def test_plan_precomputes_incoming_edges_in_payload_order() -> None:
         }
     )
     plan = build_plan(payload.nodes, payload.edges)
-    assert [step.node.id for step in plan.order] == ["a", "b", "t"]
-    sink = plan.order[plan.index["t"]]
-    assert sink.incoming == (("b", "true"), ("a", None), ("b", None))
-    assert sink.conditional and sink.terminal and not sink.context
-    context = plan.order[plan.index["b"]]
-    assert context.context and not context.terminal and context.incoming == ()
+    assert [node.id for node, _, _ in plan.order] == ["a", "b", "t"]
+    assert plan.order[2][1:] == ((("b", "true"), ("a", None), ("b", None)), True)
+    assert plan.order[0][1:] == ((), False)
+    assert plan.sources == {"a", "b"}
+    assert set(plan.nodes) == {"a", "b", "t"}
 
 
 @pytest.mark.parametrize(
