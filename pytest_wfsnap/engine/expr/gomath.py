@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from pytest_wfsnap.engine.expr.scope import FatalExpressionError
 from pytest_wfsnap.engine.expr.text import go_int
 from pytest_wfsnap.errors import ExpressionError
 
@@ -54,10 +55,15 @@ def go_ceil(x: float) -> float:
 
 
 def go_mod(left: float, right: float) -> float:
-    """``float64(int(left) % int(right))``; a divisor that truncates to 0 is an error here."""
+    """``float64(int(left) % int(right))`` for a non-zero ``right``.
+
+    A divisor in (-1, 1) truncates to 0, on which Go panics (integer divide by zero) and the
+    whole process dies; here it is a :class:`FatalExpressionError` ``modulo by zero`` that no
+    heuristic step swallows.
+    """
     divisor = go_int(right)
     if divisor == 0:
-        raise ExpressionError("modulo by zero")
+        raise FatalExpressionError("modulo by zero")
     dividend = go_int(left)
     rem = abs(dividend) % abs(divisor)
     return float(-rem if dividend < 0 else rem)

@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from pytest_wfsnap.engine.expr import ExprContext, FatalExpressionError, evaluate_expression
+from pytest_wfsnap.engine.expr import (
+    ExprContext,
+    FatalExpressionError,
+    evaluate,
+    evaluate_expression,
+)
 from pytest_wfsnap.errors import ExpressionError
 
 CTX = ExprContext(
@@ -204,10 +209,18 @@ def test_a_ternary_inside_an_unknown_call_is_not_recursion() -> None:
     assert not isinstance(info.value, FatalExpressionError)
 
 
-def test_modulo_by_a_fraction_is_an_error_not_a_crash() -> None:
-    with pytest.raises(ExpressionError, match=r"could not evaluate expression: 7 % 0\.5"):
+def test_modulo_by_a_fraction_is_a_clear_error_not_a_crash() -> None:
+    # Go panics (integer divide by zero) and the process dies; here the error propagates
+    # through every heuristic step instead of being swallowed.
+    with pytest.raises(FatalExpressionError, match=r"^modulo by zero$"):
         ev("7 % 0.5")
+    with pytest.raises(FatalExpressionError, match=r"^modulo by zero$"):
+        evaluate("item % 0.5 == 0", 3.0)
     assert ev("7 % 2.5") == 1.0
+    # an exact zero divisor is an ordinary Go error: swallowed, then nothing else matches
+    with pytest.raises(ExpressionError, match="could not evaluate expression"):
+        ev("7 % 0")
+    assert evaluate("item % 0 == 0", 3.0) is False
 
 
 def test_lone_quote_is_not_a_string_literal() -> None:
