@@ -1,0 +1,62 @@
+"""The benchmark suite's correctness checks on small inputs; no timing is judged here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import inputs
+from benchmarks.run import collect, expected_keys, main
+from benchmarks.settings import SMOKE, BenchmarkError
+from benchmarks.table import render
+from benchmarks.workloads import baseline, generate
+
+
+def test_every_row_is_produced_with_checked_results() -> None:
+    rows = collect(SMOKE)
+    assert [row.key for row in rows] == expected_keys(SMOKE)
+    unavailable = {row.key: row.note for row in rows if not row.available}
+    assert unavailable == {}
+    for row in rows:
+        assert row.figure is not None and row.figure > 0, row.key
+        assert row.baseline is not None and row.baseline > 0, row.key
+        assert row.verdict in ("PASS", "FAIL", "INFO"), row.key
+    table = render(rows, {"cpu": "test"}, SMOKE.describe())
+    for row in rows:
+        assert row.label in table
+
+
+def test_a_wrong_engine_result_aborts(monkeypatch: pytest.MonkeyPatch) -> None:
+    def off_by_one(payload: dict[str, Any]) -> dict[str, Any]:
+        results = baseline(payload)
+        first = next(k for k, v in results.items() if isinstance(v, float))
+        results[first] += 1
+        return results
+
+    monkeypatch.setattr(inputs, "baseline", off_by_one)
+    monkeypatch.setattr(inputs, "_CACHE", {})
+    with pytest.raises(BenchmarkError, match="differ from the bare loop's"):
+        inputs.workload(50)
+
+
+def test_the_bare_loop_matches_the_engine_on_every_node_kind() -> None:
+    payload = generate(300)
+    kinds = {node["type"] for node in payload["nodes"]}
+    assert len(kinds) == 10
+    work = inputs.workload(300)
+    assert work.expected == baseline(payload)
+    skipped = {node["id"] for node in payload["nodes"]} - set(work.expected)
+    assert skipped  # the untaken condition branches really are skipped
+
+
+def test_command_line_writes_the_rows_as_json(tmp_path: Path) -> None:
+    out = tmp_path / "rows.json"
+    status = main(["--sizes", "100,1000", "--rounds", "1", "--only", "engine", "--json", str(out)])
+    assert status == 0
+    document = json.loads(out.read_text())
+    keys = [row["key"] for row in document["rows"]]
+    assert keys == [key for key in expected_keys(SMOKE) if key.startswith("engine.")]
+    assert {"cpu", "cores", "python"} <= set(document["machine"])
