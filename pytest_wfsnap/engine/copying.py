@@ -1,4 +1,4 @@
-"""Fast deep copies of JSON-like values (results, variables, node data).
+"""Fast deep copies of JSON-like values (results, variables, node data), and a GC pause.
 
 ``copy.deepcopy`` keeps a memo and dispatches through the copy protocol for every object; the
 engine's values are trees of dicts, lists and immutable scalars, so a direct recursive copy is
@@ -8,6 +8,9 @@ several times faster. Anything else (e.g. a custom executor's object) falls back
 from __future__ import annotations
 
 import copy
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -36,4 +39,18 @@ def copy_mapping(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["copy_mapping", "json_copy"]
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around allocation-heavy work that runs no user code
+    (decoding, planning, state copies): it only creates objects that stay alive, so the
+    collector's passes over them are pure cost."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+__all__ = ["copy_mapping", "gc_paused", "json_copy"]

@@ -15,12 +15,12 @@ type, no model object per node.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from pytest_wfsnap.engine.copying import gc_paused
 from pytest_wfsnap.engine.datatypes import (
     ANY,
     BOOL,
@@ -360,9 +360,7 @@ class _Decoder:
 
 def decode_payload(payload: bytes | bytearray | str | Mapping[str, Any]) -> Payload:
     """Decode a workflow payload; raises :class:`PayloadError` with the Go message."""
-    collecting = gc.isenabled()
-    gc.disable()  # decoding allocates many small objects; the collector only slows it down
-    try:
+    with gc_paused():
         if isinstance(payload, (bytes, bytearray, memoryview)):
             doc, duplicates = parse_json(bytes(payload).decode("utf-8", "replace"))
         elif isinstance(payload, str):
@@ -378,9 +376,6 @@ def decode_payload(payload: bytes | bytearray | str | Mapping[str, Any]) -> Payl
                 "pass JSON bytes, a JSON string or a dict"
             )
         return _Decoder(duplicates).payload(doc)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def decode_nodes_and_edges(

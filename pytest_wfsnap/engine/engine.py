@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pytest_wfsnap.engine.config import Config
-from pytest_wfsnap.engine.copying import json_copy
+from pytest_wfsnap.engine.copying import gc_paused, json_copy
 from pytest_wfsnap.engine.decode import Edge, Payload
 from pytest_wfsnap.engine.engine_state import EngineState, RunStatus
 from pytest_wfsnap.engine.graph import Plan, Step, build_plan, final_output, should_execute
@@ -307,7 +307,8 @@ class Engine(RunServices):
 
     def _ensure_plan(self) -> Plan:
         if self._plan is None:
-            self._plan = build_plan(self._payload.nodes, self._payload.edges)
+            with gc_paused():
+                self._plan = build_plan(self._payload.nodes, self._payload.edges)
         return self._plan
 
     def _stop_set(self, stop: StopAt, name: str) -> frozenset[str]:
@@ -355,7 +356,7 @@ class Engine(RunServices):
         """A consistent deep copy of the whole run state (safe from any thread)."""
         from pytest_wfsnap.engine.persist import export_state
 
-        with self._lock:
+        with self._lock, gc_paused():
             return export_state(self)
 
     @classmethod

@@ -9,7 +9,6 @@ them (a plain dict keeps only the last value).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,44 +88,74 @@ def parse_json(text: str) -> tuple[Any, Duplicates]:
     return doc, duplicates
 
 
-def normalize(value: Any, path: str = "payload") -> Any:
-    """A JSON-like deep copy of an already-parsed payload, with every number as a float.
+class _Unsupported(Exception):
+    """A value JSON cannot carry; ``reason`` says why, ``path`` is filled in on the way out."""
 
-    Rejects values JSON cannot carry (non-string keys, NaN, infinities, other objects).
-    """
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str] = []
+
+
+def _copy(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is bool or value is None:
         return value
-    if kind is float or kind is int or isinstance(value, (int, float)):
-        if isinstance(value, bool):
-            return bool(value)
+    if kind is float:
+        if value - value != 0.0:
+            text = "NaN" if value != value else ("+Inf" if value > 0 else "-Inf")
+            raise _Unsupported(f"json: unsupported value: {text}")
+        return value
+    if kind is int:
         try:
-            number = float(value)
+            return float(value)
         except OverflowError:
-            raise PayloadError(f"{PREFIX}number too large at {path}: {value}") from None
-        if math.isnan(number) or math.isinf(number):
-            raise PayloadError(f"{PREFIX}json: unsupported value: {number} at {path}")
-        return number
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, Mapping):
+            raise _Unsupported(f"number too large: {value}") from None
+    if kind is dict or isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise PayloadError(
-                    f"{PREFIX}object keys must be strings, got {type(key).__name__} at {path}"
-                )
-            out[str(key)] = normalize(item, f"{path}.{key}")
+            if type(key) is not str:
+                if not isinstance(key, str):
+                    raise _Unsupported(f"object keys must be strings, got {type(key).__name__}")
+                key = str(key)
+            try:
+                out[key] = _copy(item)
+            except _Unsupported as exc:
+                exc.path.append(f".{key}")
+                raise
         return out
-    if isinstance(value, (list, tuple)):
-        return [normalize(item, f"{path}[{index}]") for index, item in enumerate(value)]
-    raise PayloadError(
-        f"{PREFIX}unsupported value of type {type(value).__name__} at {path} "
-        "(payloads hold only JSON values)"
+    if kind is list or kind is tuple:
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(_copy(item))
+            except _Unsupported as exc:
+                exc.path.append(f"[{index}]")
+                raise
+        return items
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return _copy(float(value))
+        except OverflowError:
+            raise _Unsupported(f"number too large: {value}") from None
+    if isinstance(value, str):
+        return str(value)
+    raise _Unsupported(
+        f"unsupported value of type {type(value).__name__} (payloads hold only JSON values)"
     )
 
 
-# --- struct decoding ----------------------------------------------------------------------------
+def normalize(value: Any) -> Any:
+    """A JSON-like deep copy of an already-parsed payload, with every number as a float.
+
+    Rejects values JSON cannot carry (non-string keys, NaN, infinities, other objects); the
+    error names where the value is (``payload.nodes[3].data.x``).
+    """
+    try:
+        return _copy(value)
+    except _Unsupported as exc:
+        where = "payload" + "".join(reversed(exc.path))
+        raise PayloadError(f"{PREFIX}{exc.reason} at {where}") from None
 
 
 __all__ = ["PREFIX", "Duplicates", "json_kind", "normalize", "parse_json"]

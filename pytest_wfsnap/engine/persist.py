@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pytest_wfsnap.engine.config import Config
-from pytest_wfsnap.engine.copying import copy_mapping, json_copy
+from pytest_wfsnap.engine.copying import copy_mapping, gc_paused, json_copy
 from pytest_wfsnap.engine.decode import Payload, decode_nodes_and_edges, node_to_dict
 from pytest_wfsnap.engine.engine_state import CachedValue, EngineState
 from pytest_wfsnap.engine.registry import Registry
@@ -74,6 +74,18 @@ def restore_engine(
     options: dict[str, Any],
 ) -> Engine:
     """Build an engine of class ``cls`` that resumes ``state``."""
+    with gc_paused():
+        return _restore(cls, state, registry, config, clock, options)
+
+
+def _restore(
+    cls: type[Engine],
+    state: EngineState,
+    registry: Registry | None,
+    config: Config | None,
+    clock: Clock | None,
+    options: dict[str, Any],
+) -> Engine:
     nodes, edges = decode_nodes_and_edges(state.nodes, state.edges)
     payload = Payload.model_construct(workflow_id=state.workflow_id, nodes=nodes, edges=edges)
     engine = cls(

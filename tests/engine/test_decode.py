@@ -184,9 +184,21 @@ def test_dict_payloads_are_normalised_copies() -> None:
     assert data["value"] == 5
 
 
-@pytest.mark.parametrize("bad", [{1: "x"}, {"x": float("nan")}, {"x": object()}])
-def test_dict_payloads_reject_non_json_values(bad: Any) -> None:
-    assert error_of({"nodes": [node(bad, "custom")]}).startswith(P)
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ({1: "x"}, "object keys must be strings, got int at payload.nodes[0].data"),
+        ({"x": float("nan")}, "json: unsupported value: NaN at payload.nodes[0].data.x"),
+        (
+            {"x": [1, object()]},
+            "unsupported value of type object (payloads hold only JSON values) "
+            "at payload.nodes[0].data.x[1]",
+        ),
+        ({"x": 10**400}, "number too large: 1" + "0" * 400 + " at payload.nodes[0].data.x"),
+    ],
+)
+def test_dict_payloads_reject_non_json_values(bad: Any, reason: str) -> None:
+    assert error_of({"nodes": [node(bad, "custom")]}) == P + reason
 
 
 def test_int_fields_become_ints_and_reject_fractions() -> None:
