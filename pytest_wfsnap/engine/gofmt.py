@@ -268,7 +268,10 @@ def to_float64(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # beyond float64 (Go ints never are): saturate
+            return math.inf if value > 0 else -math.inf
     if isinstance(value, str):
         return parse_go_float(value)
     return None

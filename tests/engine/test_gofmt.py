@@ -123,6 +123,8 @@ def test_is_go_float_and_to_float64() -> None:
     assert to_float64(True) is None
     assert to_float64(None) is None
     assert to_float64([1.0]) is None
+    assert to_float64(10**400) == math.inf
+    assert to_float64(-(10**400)) == -math.inf
 
 
 # --- strconv ------------------------------------------------------------------------------
