@@ -284,6 +284,8 @@ def test_runtime_services(calls: Calls) -> None:
         context = rt.expr_context({"item": 1})
         seen["node_results"] = dict(context.node_results)
         seen["variables"] = dict(context.variables)
+        shadowed = rt.expr_context({"v": "shadow"}).variables
+        seen["shadowed"] = (shadowed["v"], len(shadowed), "v" in shadowed, list(shadowed))
         seen["live"] = rt.results is rt.results
         seen["now"] = rt.now()
         seen["draw"] = rt.random_for("probe").random()
@@ -298,6 +300,7 @@ def test_runtime_services(calls: Calls) -> None:
     eng.execute()
     assert seen["node_results"] == {"a": 1}
     assert seen["variables"] == {"item": 1, "v": 7.0}
+    assert seen["shadowed"] == ("shadow", 1, True, ["v"])
     assert seen["now"] == fixed
     assert eng.state.get_variable("v") == 7.0
     other = engine.new(CHAIN, registry=calls.registry, seed=42)

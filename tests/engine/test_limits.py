@@ -249,3 +249,12 @@ def test_oversized_results_are_only_logged(caplog: pytest.LogCaptureFixture) -> 
     assert (
         "result of node big exceeds a limit: string too long: 50 bytes (limit: 10)" in caplog.text
     )
+
+
+def test_oversized_array_results_are_only_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="pytest_wfsnap.engine"):
+        many = run([("many", "const", {"value": [1, 2, 3, 4]})], LIMITS, make_registry()).execute()
+    assert many.node_results["many"] == [1, 2, 3, 4]
+    assert "result of node many exceeds a limit: array too large: 4 elements (limit: 3)" in (
+        caplog.text
+    )
