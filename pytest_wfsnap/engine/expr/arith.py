@@ -13,169 +13,17 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
-from pytest_wfsnap.engine.expr import core, resolve
-from pytest_wfsnap.engine.expr.gomath import call_math, go_mod
-from pytest_wfsnap.engine.expr.scope import (
-    MAX_PAREN_DEPTH,
-    MISSING,
-    FatalExpressionError,
-    Scope,
-    check_length,
-)
+from pytest_wfsnap.engine.expr import arithnodes as nodes
+from pytest_wfsnap.engine.expr.arithnodes import MATH_FUNCTIONS, VALUE_FUNCTIONS, Node
+from pytest_wfsnap.engine.expr.scope import MAX_PAREN_DEPTH, Scope, check_length
 from pytest_wfsnap.engine.expr.text import byte_pos, first_byte_char, trim
-from pytest_wfsnap.engine.gofmt import go_v, parse_go_float, to_float64
+from pytest_wfsnap.engine.gofmt import parse_go_float
 from pytest_wfsnap.errors import ExpressionError
 
-Node = Callable[[Scope], float]
-
-MATH_FUNCTIONS: Final = frozenset({"pow", "sqrt", "abs", "floor", "ceil", "round", "min", "max"})
-VALUE_FUNCTIONS: Final = frozenset(
-    {"map", "avg", "sum", "round", "floor", "ceil", "abs", "min", "max", "sort", "slice"}
-    | {"sample", "unique", "zip", "reverse", "flatten"}
-)
 _IDENT_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _SEGMENT_CHARS: Final = _IDENT_CHARS | {"-"}
 _DIGITS: Final = frozenset("0123456789")
 _SPACE: Final = frozenset(" \t\n\r")
-
-
-# --- closures -----------------------------------------------------------------------------
-
-
-def _fail(before: list[Node], message: str, fatal: bool = False) -> Node:
-    def run(scope: Scope) -> float:
-        for node in before:
-            node(scope)
-        if fatal:
-            raise FatalExpressionError(message)
-        raise ExpressionError(message)
-
-    return run
-
-
-def _const(value: float) -> Node:
-    return lambda scope: value
-
-
-def _negate(node: Node) -> Node:
-    return lambda scope: -node(scope)
-
-
-def _chain(first: Node, rest: list[tuple[str, Node]]) -> Node:
-    def run(scope: Scope) -> float:
-        value = first(scope)
-        for op, node in rest:
-            right = node(scope)
-            if op == "+":
-                value = value + right
-            elif op == "-":
-                value = value - right
-            elif op == "*":
-                value = value * right
-            elif op == "/":
-                if right == 0:
-                    raise ExpressionError("division by zero")
-                value = value / right
-            else:
-                if right == 0:
-                    raise ExpressionError("modulo by zero")
-                value = go_mod(value, right)
-        return value
-
-    return run
-
-
-def _sequence(nodes: list[Node]) -> Node:
-    """Run nodes in order (used when the last one raises: a failed function argument)."""
-
-    def run(scope: Scope) -> float:
-        value = 0.0
-        for node in nodes:
-            value = node(scope)
-        return value
-
-    return run
-
-
-def _function(name: str, args: list[Node]) -> Node:
-    def run(scope: Scope) -> float:
-        return call_math(name, [arg(scope) for arg in args])
-
-    return run
-
-
-def _path(path: str) -> Node:
-    def run(scope: Scope) -> float:
-        try:
-            value = resolve.resolve_value(path, None, scope)
-        except FatalExpressionError:
-            raise
-        except ExpressionError:
-            value = resolve.resolve_value("variables." + path, None, scope)
-        number = to_float64(value)
-        if number is None:
-            raise ExpressionError(
-                f"value '{go_v(value)}' at '{path}' cannot be converted to number"
-            )
-        return number
-
-    return run
-
-
-def _bare(ident: str, position: int) -> Node:
-    def run(scope: Scope) -> float:
-        try:
-            value = resolve.resolve_value("variables." + ident, None, scope)
-        except FatalExpressionError:
-            raise
-        except ExpressionError as exc:
-            raise ExpressionError(
-                f"unknown identifier '{ident}' at position {position} "
-                f"(tried as variables.{ident} but got: {exc})"
-            )
-        number = to_float64(value)
-        if number is None:
-            raise ExpressionError(
-                f"value '{go_v(value)}' at 'variables.{ident}' cannot be converted to number"
-            )
-        return number
-
-    return run
-
-
-def _value_call(ident: str, call: str) -> Node:
-    question = call.find("?")
-    ternary = question > 0 and call.find(":", question) != -1
-    if ident not in VALUE_FUNCTIONS and not ternary:
-        # Go hands the call back to EvaluateExpression, which hands it back here, forever.
-        return _fail(
-            [],
-            f"unknown function '{ident}' in expression '{call}': only the math functions "
-            "pow, sqrt, abs, floor, ceil, round, min, max and the value functions map, avg, "
-            "sum, sort, slice, sample, unique, zip, reverse, flatten can be called here",
-            fatal=True,
-        )
-
-    def run(scope: Scope) -> float:
-        current = scope.get_var("input")
-        if current is MISSING:
-            current = scope.get_var("item")
-            if current is MISSING:
-                current = None
-        try:
-            value = core.sub_evaluate_expression(call, current, scope)
-        except FatalExpressionError:
-            raise
-        except ExpressionError as exc:
-            raise ExpressionError(
-                f"failed to evaluate function '{ident}' in arithmetic expression: {exc}"
-            )
-        number = to_float64(value)
-        if number is None:
-            raise ExpressionError(f"function '{ident}' did not return a numeric value")
-        return number
-
-    return run
 
 
 # --- parser -------------------------------------------------------------------------------
@@ -193,7 +41,7 @@ class _Parser:
 
     def error(self, before: list[Node], message: str, fatal: bool = False) -> Node:
         self.failed = True
-        return _fail(before, message, fatal)
+        return nodes.fail(before, message, fatal)
 
     def at(self, index: int) -> int:
         return byte_pos(self.text, index)
@@ -235,7 +83,7 @@ class _Parser:
             rest.append((op, operand()))
             if self.failed:
                 break
-        return _chain(first, rest) if rest else first
+        return nodes.chain(first, rest) if rest else first
 
     def factor(self) -> Node:
         negative = False
@@ -250,7 +98,7 @@ class _Parser:
                 continue
             break
         node = self.primary(ch)
-        return _negate(node) if negative and not self.failed else node
+        return nodes.negate(node) if negative and not self.failed else node
 
     def primary(self, ch: str) -> Node:
         if ch == "(":
@@ -290,7 +138,7 @@ class _Parser:
         value = parse_go_float(literal)
         if value is None:
             return self.error([], f"invalid number '{literal}' at position {self.at(start)}")
-        return _const(value)
+        return nodes.const(value)
 
     def identifier(self) -> Node:
         text, n = self.text, self.n
@@ -307,7 +155,7 @@ class _Parser:
             return self.call(ident, start)
         if pos < n and (text[pos] == "." or text[pos] == "["):
             return self.path(ident)
-        return _bare(ident, self.at(start))
+        return nodes.bare(ident, self.at(start))
 
     def call(self, ident: str, start: int) -> Node:
         text, n = self.text, self.n
@@ -335,7 +183,7 @@ class _Parser:
                 f"unmatched parentheses in function call starting at position {self.at(start)}",
             )
         self.pos = i
-        return _value_call(ident, text[start:i])
+        return nodes.value_call(ident, text[start:i])
 
     def path(self, ident: str) -> Node:
         text, n = self.text, self.n
@@ -367,7 +215,7 @@ class _Parser:
                 self.pos += 1
             else:
                 break
-        return _path("".join(parts))
+        return nodes.path("".join(parts))
 
     def function(self, name: str) -> Node:
         self.pos += 1
@@ -375,19 +223,19 @@ class _Parser:
         self.skip()
         if self.pos < self.n and self.text[self.pos] == ")":
             self.pos += 1
-            return _function(name, args)
+            return nodes.function(name, args)
         while True:
             arg = self.expression()
             args.append(arg)
             if self.failed:
-                return _sequence(args)
+                return nodes.sequence(args)
             self.skip()
             if self.pos >= self.n:
                 return self.error(args, "unmatched parentheses in function call")
             ch = self.text[self.pos]
             if ch == ")":
                 self.pos += 1
-                return _function(name, args)
+                return nodes.function(name, args)
             if ch == ",":
                 self.pos += 1
                 self.skip()
@@ -404,7 +252,7 @@ def compile_arithmetic(text: str) -> Node:
         return program
     parser.skip()
     if parser.pos < parser.n:
-        return _fail(
+        return nodes.fail(
             [program],
             f"unexpected characters at position {parser.at(parser.pos)}: {text[parser.pos :]}",
         )
