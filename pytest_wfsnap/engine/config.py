@@ -276,21 +276,23 @@ def preset_names() -> list[str]:
 
 
 def preset(name: str) -> Config:
-    """A named preset: default, zero_trust, validation_limits, development, config_default, testing."""
+    """A named preset.
+
+    Names: default, zero_trust, validation_limits, development, config_default, testing (the Go
+    spellings such as ``ZeroTrustConfig`` are accepted too).
+    """
     key = _PRESET_ALIASES.get(name, name)
     factory = _PRESETS.get(key)
     if factory is None:
-        raise ConfigError(
-            f"unknown config preset {name!r}; choose one of: {', '.join(_PRESETS)}"
-        )
+        raise ConfigError(f"unknown config preset {name!r}; choose one of: {', '.join(_PRESETS)}")
     return factory()
 
 
 __all__ = [
-    "Config",
     "DURATION_FIELDS",
     "GO_FIELD_NAMES",
     "NETWORK_FIELDS",
+    "Config",
     "config_from_go",
     "make_config",
     "preset",
