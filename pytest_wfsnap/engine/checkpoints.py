@@ -41,10 +41,11 @@ from pytest_wfsnap.engine.observers import Event
 from pytest_wfsnap.engine.registry import Registry
 from pytest_wfsnap.engine.snapshots import Keys, deserialize_snapshot, load_snapshot, save_snapshot
 from pytest_wfsnap.engine.state import Clock
-from pytest_wfsnap.errors import SnapshotNotFoundError, StorageError
-from pytest_wfsnap.snapshot import encode_snapshot, keys_from_env
+from pytest_wfsnap.errors import SnapshotError, SnapshotNotFoundError, StorageError
+from pytest_wfsnap.snapshot import encode_snapshot, keys_from_env, make_codec
 from pytest_wfsnap.snapshot.codecs import Format
 from pytest_wfsnap.snapshot.compression import Compression
+from pytest_wfsnap.snapshot.encryption import parse_keys
 from pytest_wfsnap.storage import (
     Checkpointer,
     CheckpointPolicy,
@@ -85,12 +86,9 @@ class CheckpointObserver:
         self.errors: list[str] = []
         self._started: str | None = None  # the last node that started in this run
         self._lock = threading.Lock()
-        encode_snapshot(
-            save_snapshot(engine),
-            format=format,
-            compression=compression,
-            encryption_keys=encryption_keys,
-        )  # fail now on bad options, not mid-run
+        make_codec(format, compression=compression)  # bad options fail now, not mid-run
+        if encryption_keys is not None and not parse_keys(encryption_keys):
+            raise SnapshotError("cannot encrypt checkpoints: no key given")
 
     @property
     def format_tag(self) -> str:
