@@ -2,9 +2,7 @@
 
 .. code-block:: python
 
-    from typing import Any
-
-from pytest_wfsnap import engine
+    from pytest_wfsnap import engine
 
     result = engine.new(payload).execute()
 
