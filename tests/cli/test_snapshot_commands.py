@@ -352,3 +352,37 @@ def test_verify_files_and_directories(
     assert code == 1 and "no snapshot found in this JSON file" in out
     code, _, err = wfsnap(capsys, "verify", tmp_path / "nope")
     assert code == 2 and "no such file or directory" in err
+
+
+# --- custom executors ----------------------------------------------------------------------------
+
+
+def test_custom_executors_from_a_file_function_and_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = tmp_path / "shouting.py"
+    module.write_text(
+        "def extra(registry):\n"
+        "    registry.register(lambda ctx: str(ctx.inputs[0]).upper() + ctx.data['tail'],"
+        " 'shout')\n"
+    )
+    flow = {
+        "nodes": [{"id": "t", "type": "text_input", "data": {"text": "hi"}},
+                  {"id": "s", "type": "shout", "data": {"tail": "!"}}],
+        "edges": [{"source": "t", "target": "s"}],
+    }  # fmt: skip
+    path = tmp_path / "flow.json"
+    path.write_text(json.dumps(flow))
+    code, out, err = wfsnap(capsys, "run", path, "--executors", f"{module}:extra")
+    assert code == 0, err
+    assert json.loads(out)["node_results"]["s"] == "HI!"
+    snap = tmp_path / "paused.json"
+    wfsnap(capsys, "run", path, "--executors", f"{module}:extra", "--stop-before", "s",
+           "--snapshot-out", snap)  # fmt: skip
+    code, _, err = wfsnap(capsys, "resume", snap)
+    assert code == 1 and "no executor registered for type: shout" in err
+    monkeypatch.setenv("WFSNAP_EXECUTORS", f"{module}:extra")
+    code, out, err = wfsnap(capsys, "resume", snap)
+    assert code == 0 and json.loads(out)["node_results"]["s"] == "HI!"
+    code, _, err = wfsnap(capsys, "run", path, "--executors", f"{module}:missing")
+    assert code == 2 and "has no function missing(registry)" in err
