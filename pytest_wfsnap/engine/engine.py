@@ -95,6 +95,7 @@ class Engine(RunServices):
         self._executors: dict[str, ExecutorLike] = {}
         self._plan: Plan | None = None
         self._current: str | None = None  # the node being executed
+        self._counts_at_boundary = (0, 0)  # (node, http) counters when it started
 
     # --- identity and progress ----------------------------------------------------------------
     @property
@@ -120,6 +121,11 @@ class Engine(RunServices):
     @property
     def registry(self) -> Registry:
         return self._registry
+
+    @property
+    def running_node(self) -> str | None:
+        """The id of the node executing right now (None between nodes)."""
+        return self._current
 
     @property
     def status(self) -> RunStatus:
@@ -218,6 +224,9 @@ class Engine(RunServices):
                     return True
                 self._holder = threading.get_ident()
                 self._current = node_id
+                # Counters as of the last node boundary: a snapshot taken while this node
+                # waits (rt.sleep releases the lock) must not count a node it will re-run.
+                self._counts_at_boundary = (self._node_count, self._http_count)
                 try:
                     value = self._run_node(node, inputs)
                 finally:

@@ -40,6 +40,11 @@ def export_state(engine: Engine) -> EngineState:
     nodes = [node_to_dict(node) for node in payload.nodes]
     for node in nodes:
         node["data"] = json_copy(node["data"])
+    node_count, http_count = engine.node_execution_count, engine.http_call_count
+    if engine._current is not None:
+        # A node is in flight (waiting with the lock released): it has no result yet and will
+        # run again on resume, so the counters are those of the last node boundary.
+        node_count, http_count = engine._counts_at_boundary
     return EngineState(
         workflow_id=payload.workflow_id,
         execution_id=engine.execution_id,
@@ -58,8 +63,8 @@ def export_state(engine: Engine) -> EngineState:
         cache=cache,
         context_vars=context_vars,
         context_consts=context_consts,
-        node_execution_count=engine.node_execution_count,
-        http_call_count=engine.http_call_count,
+        node_execution_count=node_count,
+        http_call_count=http_count,
         random_seed=engine.seed,
         http_recordings=copy_mapping(engine._http_recordings),
     )
