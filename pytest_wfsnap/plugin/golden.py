@@ -1,7 +1,6 @@
-"""Golden files: the model, where a test's golden lives, and how it is read and written.
+"""Golden files: the model, and how a golden is read and written (paths: ``paths.py``).
 
-A golden file is one JSON document per test (per parametrized case) at
-``<fixtures dir>/<test file path without .py>/<test name>.golden.json``. It holds the recorded
+A golden file is one JSON document per test (per parametrized case). It holds the recorded
 run: the workflow reference and fingerprint, the config, seed and clock of the recording, the
 requested starting states and the final state (snapshots in this project's format, kept as JSON
 objects) and the final ``Result``. The encoding is canonical (sorted keys, two-space indent), so a
@@ -10,26 +9,17 @@ re-recording of an unchanged workflow produces the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pytest_wfsnap.errors import GoldenFileError, StorageError, describe
-from pytest_wfsnap.storage.atomic import atomic_write_bytes
 
 GOLDEN_FORMAT: Literal["pytest-wfsnap golden"] = "pytest-wfsnap golden"
 GOLDEN_VERSION = 1
-GOLDEN_SUFFIX = ".golden.json"
-
-_SAFE = re.compile(r"[^A-Za-z0-9_.\-\[\]]")
-_MAX_SEGMENT = 100
-_HASH_LEN = 8
-_HASHED = re.compile(r"-[0-9a-f]{8}$")
 
 
 class WorkflowRef(BaseModel):
@@ -58,54 +48,6 @@ class Golden(BaseModel):
     final: dict[str, Any] | None = None
     result: dict[str, Any] | None = None
     snapshots: dict[str, dict[str, Any]] = {}
-
-
-# --- paths ------------------------------------------------------------------------------------
-
-
-def _short_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_HASH_LEN]
-
-
-def sanitise_segment(text: str) -> str:
-    """A file-name-safe form of one path segment; changed or long names get a hash suffix."""
-    clean = _SAFE.sub("_", text)
-    if clean.startswith("."):
-        clean = "_" + clean[1:]
-    if not clean:
-        clean = "_"
-    if clean != text or len(clean) > _MAX_SEGMENT:
-        clean = f"{clean[: _MAX_SEGMENT - _HASH_LEN - 1]}-{_short_hash(text)}"
-    return clean
-
-
-def file_key(test_path: Path, rootpath: Path) -> str:
-    """The directory (posix, relative to the fixtures dir) holding a test file's goldens."""
-    try:
-        rel = test_path.resolve().relative_to(rootpath.resolve())
-        parts = list(rel.parts)
-    except ValueError:
-        parts = ["_outside_rootdir", f"{test_path.stem}-{_short_hash(str(test_path))}"]
-    if parts and parts[-1].endswith(".py"):
-        parts[-1] = parts[-1][: -len(".py")]
-    return str(PurePosixPath(*(sanitise_segment(p) for p in parts)))
-
-
-def name_in_file(nodeid: str) -> str:
-    """The test's name in its file: ``Class.test_x[p]`` for ``file::Class::test_x[p]``."""
-    _, _, name = nodeid.partition("::")
-    return name.replace("::", ".") if name else nodeid
-
-
-def golden_relpath(test_path: Path, rootpath: Path, nodeid: str) -> str:
-    """Path of a test's golden, posix, relative to the fixtures dir."""
-    name = sanitise_segment(name_in_file(nodeid))
-    return f"{file_key(test_path, rootpath)}/{name}{GOLDEN_SUFFIX}"
-
-
-def key_is_reversible(key: str) -> bool:
-    """True when no segment of a test-file key was hashed (the key names the file exactly)."""
-    return not any(_HASHED.search(part) for part in key.split("/"))
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -176,6 +118,8 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     current = read_bytes(path)
     if current == data:
         return False
+    from pytest_wfsnap.storage.atomic import atomic_write_bytes
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, data)
@@ -186,18 +130,12 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 __all__ = [
     "GOLDEN_FORMAT",
-    "GOLDEN_SUFFIX",
     "GOLDEN_VERSION",
     "Golden",
     "WorkflowRef",
     "decode_golden",
     "encode_golden",
-    "file_key",
-    "golden_relpath",
-    "key_is_reversible",
-    "name_in_file",
     "read_bytes",
     "read_golden",
-    "sanitise_segment",
     "write_if_changed",
 ]

@@ -3,18 +3,22 @@
 Registered through the ``pytest11`` entry point ``wfsnap``. Every hook delegates to the
 :class:`~pytest_wfsnap.plugin.session.WfsnapSession` kept in ``config.stash``; the work lives in
 the sibling modules (options, validation, golden files, record, replay, compare, report, xdist).
+The engine is imported only when a test uses the fixture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_wfsnap.plugin import options, report, xdist
-from pytest_wfsnap.plugin.fixture import WfSnapshot
 from pytest_wfsnap.plugin.session import SESSION_KEY, WfsnapSession, get_session
 from pytest_wfsnap.plugin.validation import MARKER_LINE
+
+if TYPE_CHECKING:  # pragma: no cover - the engine is imported when a test uses the fixture
+    from pytest_wfsnap.plugin.fixture import WfSnapshot
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,6 +72,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 @pytest.fixture
 def wf_snapshot(request: pytest.FixtureRequest) -> Iterator[WfSnapshot]:
     """Record (``--wf-record``) or replay and check a workflow run against its golden file."""
+    from pytest_wfsnap.plugin.fixture import WfSnapshot
+
     snap = WfSnapshot(get_session(request.config), request.node)
     yield snap
     snap.finalise()

@@ -87,8 +87,8 @@ def record_golden(
     recorded = _run(spec, test_id, at, stops)
     missing = [node for node in stops if node not in recorded.states]
     if missing:
-        failed = recorded.final.failed_node
-        why = f"the run failed at node {failed} before it" if failed else "it was skipped"
+        error = recorded.error
+        why = f"the run failed first: {error}" if error is not None else "it was skipped"
         raise PluginUsageError(
             f"wf_snapshot: no state after node(s) {', '.join(missing)} can be recorded: "
             f"the node did not run in the recorded run of {spec.workflow_ref} ({why})"

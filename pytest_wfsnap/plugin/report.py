@@ -58,7 +58,7 @@ def write_summary(wf: WfsnapSession, terminalreporter: pytest.TerminalReporter) 
         return
     terminalreporter.section("wfsnap", sep="-")
     for line in lines:
-        terminalreporter.write_line(line)
+        terminalreporter.line(line)
 
 
 __all__ = ["header_line", "summary_lines", "write_summary"]

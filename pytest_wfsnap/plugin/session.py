@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 import pytest
 
-from pytest_wfsnap.plugin.golden import file_key, golden_relpath
 from pytest_wfsnap.plugin.options import Settings, load_settings
+from pytest_wfsnap.plugin.paths import file_key, golden_relpath
 from pytest_wfsnap.plugin.unused import (
     Scope,
     Selection,
@@ -46,6 +46,7 @@ class WfsnapSession:
     invocation_dir: Path
     args: list[str]
     is_worker: bool
+    filtered: bool
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     selection: Selection = field(default_factory=Selection)
     unused: UnusedResult | None = None
@@ -59,6 +60,7 @@ class WfsnapSession:
             invocation_dir=config.invocation_params.dir,
             args=list(config.args),
             is_worker=hasattr(config, "workerinput"),
+            filtered=bool(config.getoption("keyword", "") or config.getoption("markexpr", "")),
         )
 
     # --- paths -------------------------------------------------------------------------------
@@ -119,7 +121,9 @@ class WfsnapSession:
         if self.is_worker:
             return
         interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED
-        scope = Scope.from_args(self.args, self.invocation_dir, self.rootpath)
+        scope = Scope.from_args(
+            self.args, self.invocation_dir, self.rootpath, filtered=self.filtered
+        )
         fixtures_dir = self.settings.fixtures_dir
         unused = judge_unused(find_goldens(fixtures_dir), self.selection, scope, self.rootpath)
         result = UnusedResult(unused=unused)
@@ -128,7 +132,7 @@ class WfsnapSession:
                 result.deletion_refused = "the session was interrupted"
             elif not complete_selection(self.selection, scope):
                 result.deletion_refused = (
-                    "the selection was partial (-k/-m/deselection, node ids, or collection "
+                    "the selection was partial (-k/-m, deselection, node ids, or collection "
                     "errors); run the whole suite to delete"
                 )
             else:

@@ -14,9 +14,9 @@ Usage (syrupy's ``snapshot`` fixture, ``--snapshot-update`` as usual)::
 
 Each assertion is one ``.json`` file in syrupy's ``__snapshots__/<test file>/`` directory (syrupy's
 JSON extension machinery: location, naming, reporting, unused detection). Workflow objects are
-stored as stable, normalised JSON: the execution id and the snapshot time are left out, and
-cache expirations are written as whole seconds remaining at the snapshot time, so a re-run of an
-unchanged workflow compares equal. Files are written atomically.
+stored as stable, normalised JSON: the execution id, the snapshot time and the random seed are
+left out, and cache expirations are written as whole seconds remaining at the snapshot time, so a
+re-run of an unchanged workflow compares equal. Files are written atomically.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pytest_wfsnap.snapshot import Snapshot
 from pytest_wfsnap.storage.atomic import atomic_write_bytes
 
 VOLATILE_RESULT_KEYS = frozenset({"execution_id"})
-VOLATILE_SNAPSHOT_KEYS = frozenset({"execution_id", "snapshot_time"})
+VOLATILE_SNAPSHOT_KEYS = frozenset({"execution_id", "snapshot_time", "random_seed"})
 
 
 def _parse_time(text: Any) -> datetime | None:

@@ -1,15 +1,18 @@
 """Which golden files no selected test uses: one pass over the tests, one over the files.
 
-A golden file is *judged* only when the session saw its whole test file:
+A golden is *owned* by a selected test that requests the ``wf_snapshot`` fixture, whatever the
+test's outcome (a skipped test still owns its golden). A golden is *judged* only when the
+session saw its whole test file:
 
-* the test file was collected without error, none of its tests was deselected (``-k``, ``-m``,
-  ``--deselect``, ``--lf``, ...) and it was not narrowed to node ids on the command line; or
-* its test file no longer exists and lies under a directory this session collected.
+* the test file was collected without error, none of its tests was deselected (by ``-k``,
+  ``-m``, ``--deselect``, ``--lf``, ...) and it was not narrowed to node ids on the command
+  line; or
+* its test file no longer exists and lies under a directory given to (or found by) pytest.
 
 A judged golden that no selected test owns is *unused*. Goldens of test files outside the
-selection are never judged, so a partial run reports and deletes nothing of theirs. Deletion
-additionally requires a complete session: no deselection, no node-id arguments, no collection
-error, not interrupted.
+selection, or only partly selected, are never judged: a partial run reports nothing of theirs.
+Deletion (``--wf-delete-unused``) additionally requires a complete session: no ``-k``/``-m``
+expression, no deselection, no node-id arguments, no collection error, not interrupted.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_wfsnap.plugin.golden import GOLDEN_SUFFIX, file_key, key_is_reversible
+from pytest_wfsnap.plugin.paths import GOLDEN_SUFFIX, file_key, key_is_reversible
 
 
 @dataclass(slots=True)
@@ -65,9 +68,12 @@ class Scope:
 
     directories: tuple[Path, ...]
     narrowed_keys: frozenset[str]  # test files given with ::node ids
+    filtered: bool = False  # a -k or -m expression was given
 
     @classmethod
-    def from_args(cls, args: list[str], invocation_dir: Path, rootpath: Path) -> Scope:
+    def from_args(
+        cls, args: list[str], invocation_dir: Path, rootpath: Path, *, filtered: bool = False
+    ) -> Scope:
         dirs: list[Path] = []
         narrowed: set[str] = set()
         for arg in args:
@@ -77,7 +83,7 @@ class Scope:
                 narrowed.add(file_key(path, rootpath))
             elif path.is_dir():
                 dirs.append(path)
-        return cls(tuple(dirs), frozenset(narrowed))
+        return cls(tuple(dirs), frozenset(narrowed), filtered)
 
     def covers(self, path: Path) -> bool:
         return any(path.is_relative_to(d) for d in self.directories)
@@ -122,7 +128,9 @@ def judge_unused(
 
 def complete_selection(selection: Selection, scope: Scope) -> bool:
     """True when nothing narrowed the session (the only case where deletion is allowed)."""
-    return not (selection.deselected or selection.collection_errors or scope.narrowed_keys)
+    return not (
+        selection.deselected or selection.collection_errors or scope.narrowed_keys or scope.filtered
+    )
 
 
 def delete_goldens(fixtures_dir: Path, relpaths: list[str]) -> list[str]:

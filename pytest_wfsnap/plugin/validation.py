@@ -11,13 +11,15 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_wfsnap.engine.config import Config, make_config
 from pytest_wfsnap.errors import ConfigError, PluginUsageError
 from pytest_wfsnap.plugin.options import parse_compare
+
+if TYPE_CHECKING:  # pragma: no cover - the engine is imported when a marker uses config=
+    from pytest_wfsnap.engine.config import Config
 
 MARKER = "wf_snapshot"
 
@@ -125,6 +127,8 @@ def validate_args(args: tuple[Any, ...], kwargs: Mapping[str, Any], where: str) 
 
 
 def _config(value: Any, where: str) -> Config:
+    from pytest_wfsnap.engine.config import Config, make_config
+
     if isinstance(value, Config):
         return value
     if not isinstance(value, Mapping):

@@ -56,7 +56,7 @@ def test_golden_content(wf: WfPytester) -> None:
 
 def test_rerecord_is_byte_identical(wf: WfPytester, mode: str) -> None:
     wf.write_test("test_calc", CALC_TEST)
-    wf.run_mode(mode, "--wf-record").assert_outcomes(passed=4)
+    wf.run("--wf-record").assert_outcomes(passed=4)
     first = wf.goldens()
     mtimes = {p: (wf.path / "fixtures" / p).stat().st_mtime_ns for p in first}
     again = wf.run_mode(mode, "--wf-record")

@@ -9,7 +9,7 @@ from tests.plugin.conftest import CALC_TEST, CALC_WORKFLOW, WfPytester
 
 def test_changed_workflow_is_reported_as_stale(wf: WfPytester, mode: str) -> None:
     wf.write_test("test_calc", CALC_TEST)
-    wf.run_mode(mode, "--wf-record").assert_outcomes(passed=4)
+    wf.run("--wf-record").assert_outcomes(passed=4)
     changed = json.loads(json.dumps(CALC_WORKFLOW))
     changed["nodes"][1]["data"]["value"] = 6
     wf.write_workflow("calc", changed)
