@@ -90,6 +90,9 @@ def measure(project: Project, settings: Settings, names: dict[str, str]) -> list
 
     wf_test, syrupy_test = statistics.median(per_test["wf"]), statistics.median(per_test["syrupy"])
     serial, parallel = statistics.median(walls["serial"]), statistics.median(walls["n2"])
+    serial_cpu, parallel_cpu = statistics.median(cpus["serial"]), statistics.median(cpus["n2"])
+    # with two idle cores, -n 2 could at best spread its CPU time evenly over both
+    ideal = serial_cpu / (parallel_cpu / 2)
     golden_kb = goldens[0].stat().st_size / 1e3
     return [
         Row(
@@ -122,9 +125,10 @@ def measure(project: Project, settings: Settings, names: dict[str, str]) -> list
             baseline=serial,
             target=XDIST,
             note=f"speed-up {serial / parallel:.2f}x; wall time, median of "
-            f"{settings.suite_rounds} session(s) per side; CPU time serial "
-            f"{statistics.median(cpus['serial']):.1f} s, -n 2 {statistics.median(cpus['n2']):.1f} s"
-            f" (all processes)",
+            f"{settings.suite_rounds} session(s) per side; CPU time (all processes) serial "
+            f"{serial_cpu:.1f} s, -n 2 {parallel_cpu:.1f} s: on two idle cores the speed-up "
+            f"could reach at most {ideal:.2f}x",
+            extra={"serial_cpu_s": serial_cpu, "n2_cpu_s": parallel_cpu, "ideal_speedup": ideal},
         ),
     ]
 
