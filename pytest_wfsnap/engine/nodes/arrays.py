@@ -18,23 +18,58 @@ variables.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from pytest_wfsnap.engine.expr import evaluate, evaluate_expression
+from pytest_wfsnap.engine.expr import ExprContext, evaluate, evaluate_expression
 from pytest_wfsnap.engine.expr.scope import FatalExpressionError
 from pytest_wfsnap.engine.gofmt import go_type
 from pytest_wfsnap.engine.nodes.arrays_group import GROUP_EXECUTORS
 from pytest_wfsnap.engine.nodes.arrays_shape import SHAPE_EXECUTORS
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
 from pytest_wfsnap.engine.nodes.gotypes import (
+    ArrayExecutor,
     bool_field,
     first_input,
     item_scope,
     not_array,
+    require_array,
     str_field,
     unwrap_array,
 )
 from pytest_wfsnap.errors import NodeError
+
+_FAILED: Any = object()
+"""What :func:`_per_element` yields for an element whose expression failed."""
+
+
+def _per_element(
+    evaluator: Callable[[str, Any, ExprContext], Any],
+    text: str,
+    array: list[Any],
+    rt: Runtime,
+    top: dict[str, Any],
+    *,
+    float_index: bool,
+) -> Iterator[tuple[int, Any, Any]]:
+    """Evaluate ``text`` on every element, with ``item`` and ``index`` set in ``top``.
+
+    Yields ``(index, item, outcome)``: the evaluator's result, or :data:`_FAILED` when it
+    raised an ordinary NodeError (a :class:`FatalExpressionError` propagates). The caller may
+    change ``top`` between elements (reduce's ``accumulator``); ``index`` is a float for
+    filter, map and reduce and an int for find and partition, as in Go.
+    """
+    ctx = item_scope(rt, top)
+    for index, item in enumerate(array):
+        top["item"] = item
+        top["index"] = float(index) if float_index else index
+        try:
+            outcome = evaluator(text, item, ctx)
+        except FatalExpressionError:
+            raise
+        except NodeError:
+            outcome = _FAILED
+        yield index, item, outcome
 
 
 class ExpressionExecutor(Executor):
@@ -83,22 +118,14 @@ class FilterExecutor(Executor):
                 "original_type": go_type(value),
             }
         top: dict[str, Any] = {"item": None, "index": 0.0}
-        ctx = item_scope(rt, top)
         filtered: list[Any] = []
         skipped = 0
         errors = 0
-        for index, item in enumerate(array):
-            top["item"] = item
-            top["index"] = float(index)
-            try:
-                met = evaluate(condition, item, ctx)
-            except FatalExpressionError:
-                raise
-            except NodeError:
+        for _, item, met in _per_element(evaluate, condition, array, rt, top, float_index=True):
+            if met is _FAILED:
                 errors += 1
                 skipped += 1
-                continue
-            if met:
+            elif met:
                 filtered.append(item)
             else:
                 skipped += 1
@@ -120,9 +147,7 @@ class MapExecutor(Executor):
     data_struct = "MapData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "map node needs at least 1 input")
-        if not isinstance(value, list):
-            raise NodeError(f"map node requires array input, got {go_type(value)}")
+        value = require_array(inputs, "map")
         expression = str_field(params, "expression", node)
         field = str_field(params, "field", node)
         count = len(value)
@@ -144,18 +169,15 @@ class MapExecutor(Executor):
                     results.append(None)
         else:
             top: dict[str, Any] = {"item": None, "index": 0.0, "items": value}
-            ctx = item_scope(rt, top)
-            for index, item in enumerate(value):
-                top["item"] = item
-                top["index"] = float(index)
-                try:
-                    results.append(evaluate_expression(expression, item, ctx))
-                except FatalExpressionError:
-                    raise
-                except NodeError:
+            outcomes = _per_element(
+                evaluate_expression, expression, value, rt, top, float_index=True
+            )
+            for _, _, outcome in outcomes:
+                if outcome is _FAILED:
                     results.append(None)
-                    continue
-                successful += 1
+                else:
+                    results.append(outcome)
+                    successful += 1
         return {
             "results": results,
             "input_count": count,
@@ -172,9 +194,7 @@ class ReduceExecutor(Executor):
     data_struct = "ReduceData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "reduce node needs at least 1 input")
-        if not isinstance(value, list):
-            raise NodeError(f"reduce node requires array input, got {go_type(value)}")
+        value = require_array(inputs, "reduce")
         initial = params.get("initial_value")
         accumulator: Any = 0.0 if initial is None else initial
         expression = str_field(params, "expression", node)
@@ -186,21 +206,16 @@ class ReduceExecutor(Executor):
             "index": 0.0,
             "items": value,
         }
-        ctx = item_scope(rt, top)
         successful = 0
         failed = 0
-        for index, item in enumerate(value):
-            top["accumulator"] = accumulator
-            top["item"] = item
-            top["index"] = float(index)
-            try:
-                accumulator = evaluate_expression(expression, item, ctx)
-            except FatalExpressionError:
-                raise
-            except NodeError:
+        outcomes = _per_element(evaluate_expression, expression, value, rt, top, float_index=True)
+        for _, _, outcome in outcomes:
+            if outcome is _FAILED:
                 failed += 1
-                continue
-            successful += 1
+            else:
+                accumulator = outcome
+                successful += 1
+            top["accumulator"] = accumulator  # what the next element's expression sees
         return {
             "result": accumulator,
             "initial_value": initial,
@@ -212,37 +227,29 @@ class ReduceExecutor(Executor):
         }
 
 
-class FindExecutor(Executor):
+class FindExecutor(ArrayExecutor):
     """The first element for which the condition holds (``item``, int ``index``, ``items``)."""
 
     node_type = "find"
     data_struct = "FindData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "find node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
         condition = str_field(params, "condition", node)
         if condition == "":
             raise NodeError("find node missing required 'condition' string")
         return_index = bool_field(params, "return_index", node)
-        top: dict[str, Any] = {"item": None, "index": 0, "items": value}
-        ctx = item_scope(rt, top)
-        for index, item in enumerate(value):
-            top["item"] = item
-            top["index"] = index
-            try:
-                met = evaluate(condition, item, ctx)
-            except FatalExpressionError:
-                raise
-            except NodeError:
-                continue
-            if met:
+        top: dict[str, Any] = {"item": None, "index": 0, "items": array}
+        for index, item, met in _per_element(
+            evaluate, condition, array, rt, top, float_index=False
+        ):
+            if met is not _FAILED and met:
                 found: dict[str, Any] = {"found": item, "condition": condition}
                 if return_index:
                     found["index"] = index
                 return found
-        return {"found": None, "not_found": True, "condition": condition, "input_count": len(value)}
+        return {"found": None, "not_found": True, "condition": condition, "input_count": len(array)}
 
 
 class PartitionExecutor(Executor):
@@ -260,19 +267,10 @@ class PartitionExecutor(Executor):
         if condition == "":
             raise NodeError("partition node missing required 'condition' string")
         top: dict[str, Any] = {"item": None, "index": 0, "items": array}
-        ctx = item_scope(rt, top)
         passed: list[Any] = []
         failed: list[Any] = []
-        for index, item in enumerate(array):
-            top["item"] = item
-            top["index"] = index
-            try:
-                met = evaluate(condition, item, ctx)
-            except FatalExpressionError:
-                raise
-            except NodeError:
-                met = False
-            (passed if met else failed).append(item)
+        for _, item, met in _per_element(evaluate, condition, array, rt, top, float_index=False):
+            (passed if met is not _FAILED and met else failed).append(item)
         return {
             "passed": passed or None,
             "failed": failed or None,

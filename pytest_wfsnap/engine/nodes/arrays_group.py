@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_wfsnap.engine.gofmt import go_v
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
-from pytest_wfsnap.engine.nodes.gotypes import first_input, given, not_array, str_field
+from pytest_wfsnap.engine.nodes.gotypes import ArrayExecutor, given, str_field
 from pytest_wfsnap.errors import NodeError
 
 Less = Callable[[int, int], bool]
@@ -115,22 +115,21 @@ def typed_less(a: Any, b: Any) -> bool | None:
     return None
 
 
-class SortExecutor(Executor):
+class SortExecutor(ArrayExecutor):
     """Stable sort of a copy, by the element or by ``element[field]``; asc unless "desc"."""
 
     node_type = "sort"
     data_struct = "SortData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "sort node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
         field = str_field(params, "field", node)
         order = str_field(params, "order", node).lower() if given(node, "order") else "asc"
         if field:
-            keys = [item.get(field) if isinstance(item, dict) else None for item in value]
+            keys = [item.get(field) if isinstance(item, dict) else None for item in array]
         else:
-            keys = list(value)
+            keys = list(array)
         texts: dict[int, str] = {}
 
         def text_of(index: int) -> str:
@@ -148,10 +147,10 @@ class SortExecutor(Executor):
         def less_desc(i: int, j: int) -> bool:
             return not less(i, j)
 
-        positions = list(range(len(value)))
+        positions = list(range(len(array)))
         go_stable_sort(positions, less_desc if order == "desc" else less)
         return {
-            "sorted": [value[i] for i in positions],
+            "sorted": [array[i] for i in positions],
             "count": len(positions),
             "field": field,
             "order": order,
@@ -208,23 +207,22 @@ def _aggregate(aggregate: str, items: list[Any], value_field: str) -> Any:
     return best
 
 
-class GroupByExecutor(Executor):
+class GroupByExecutor(ArrayExecutor):
     """Group by ``%v(element[field])`` and aggregate each group."""
 
     node_type = "group_by"
     data_struct = "GroupByData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "group_by node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
         field = str_field(params, "field", node)
         if field == "":
             raise NodeError("group_by node requires 'field' string")
         aggregate = str_field(params, "aggregate", node) if given(node, "aggregate") else "count"
         value_field = str_field(params, "value_field", node)
         groups: dict[str, list[Any]] = {}
-        for item in value:
+        for item in array:
             if isinstance(item, dict):
                 key = go_v(item[field]) if field in item else "<missing>"
             else:
@@ -239,7 +237,7 @@ class GroupByExecutor(Executor):
         return {
             "groups": groups,
             "group_count": len(groups),
-            "input_count": len(value),
+            "input_count": len(array),
             "field": field,
             "aggregate": aggregate,
             result_key: aggregated,
@@ -249,21 +247,20 @@ class GroupByExecutor(Executor):
 # --- unique ------------------------------------------------------------------------------------
 
 
-class UniqueExecutor(Executor):
+class UniqueExecutor(ArrayExecutor):
     """First occurrence of each ``%v`` key (of the element or of ``element[field]``)."""
 
     node_type = "unique"
     data_struct = "UniqueData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "unique node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
         field = str_field(params, "field", node)
         seen: set[str] = set()
         seen_maps: set[int] = set()  # Go keys a map without the field by its pointer
         unique: list[Any] = []
-        for item in value:
+        for item in array:
             if field and isinstance(item, dict) and field not in item:
                 identity = id(item)
                 if identity not in seen_maps:
@@ -276,9 +273,9 @@ class UniqueExecutor(Executor):
                 unique.append(item)
         return {
             "unique": unique or None,
-            "input_count": len(value),
+            "input_count": len(array),
             "output_count": len(unique),
-            "removed": len(value) - len(unique),
+            "removed": len(array) - len(unique),
         }
 
 

@@ -15,12 +15,12 @@ from typing import Any
 from pytest_wfsnap.engine.gofmt import go_v
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
 from pytest_wfsnap.engine.nodes.gotypes import (
+    ArrayExecutor,
     bool_field,
-    first_input,
     float_param,
     given,
-    not_array,
     number_param,
+    positive_count,
     str_field,
     wrap_int64,
 )
@@ -35,17 +35,16 @@ def _clamp_index(index: int, length: int) -> int:
     return min(max(index, 0), length)
 
 
-class SliceExecutor(Executor):
+class SliceExecutor(ArrayExecutor):
     """``arr[start:end]`` with negative indices counted from the end, or start + length."""
 
     node_type = "slice"
     data_struct = "SliceData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "slice node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
-        length = len(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
+        length = len(array)
         start = _clamp_index(number_param(params.get("start")) or 0, length)
         end = number_param(params.get("end"))
         if end is None:
@@ -53,7 +52,7 @@ class SliceExecutor(Executor):
             end = length if count is None else wrap_int64(start + count)
         end = _clamp_index(end, length)
         start = min(start, end)
-        sliced = value[start:end]
+        sliced = array[start:end]
         return {
             "sliced": sliced,
             "input_count": length,
@@ -63,57 +62,50 @@ class SliceExecutor(Executor):
         }
 
 
-class ChunkExecutor(Executor):
+class ChunkExecutor(ArrayExecutor):
     """Split into chunks of ``size`` (default 10); null when the input is empty."""
 
     node_type = "chunk"
     data_struct = "ChunkData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "chunk node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
-        size = number_param(params.get("size"))
-        if size is None:
-            size = 10
-        if size <= 0:
-            raise NodeError(f"chunk size must be greater than 0, got {size}")
-        chunks = [value[i : i + size] for i in range(0, len(value), size)]
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
+        size = positive_count(params, "size", 10, "chunk size")
+        chunks = [array[i : i + size] for i in range(0, len(array), size)]
         return {
             "chunks": chunks or None,
-            "input_count": len(value),
+            "input_count": len(array),
             "chunk_count": len(chunks),
             "chunk_size": size,
         }
 
 
-class ReverseExecutor(Executor):
+class ReverseExecutor(ArrayExecutor):
     """The elements in reverse order (``[]`` for an empty input)."""
 
     node_type = "reverse"
     data_struct = "ReverseData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "reverse node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
-        return {"reversed": value[::-1], "count": len(value)}
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
+        return {"reversed": array[::-1], "count": len(array)}
 
 
-class FlatMapExecutor(Executor):
+class FlatMapExecutor(ArrayExecutor):
     """Splice nested arrays (or ``element[field]`` arrays) into one list."""
 
     node_type = "flat_map"
     data_struct = "FlatMapData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "flat_map node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
         field = str_field(params, "field", node)
         flattened: list[Any] = []
         by_field = field not in ("", ".")
-        for item in value:
+        for item in array:
             if by_field:
                 if not isinstance(item, dict) or field not in item:
                     continue
@@ -124,7 +116,7 @@ class FlatMapExecutor(Executor):
                 flattened.append(item)
         return {
             "flattened": flattened or None,
-            "input_count": len(value),
+            "input_count": len(array),
             "output_count": len(flattened),
             "field": field,
         }
@@ -158,30 +150,25 @@ class ZipExecutor(Executor):
         }
 
 
-class SampleExecutor(Executor):
+class SampleExecutor(ArrayExecutor):
     """``count`` elements: the first, the last, or a random choice (seeded per node)."""
 
     node_type = "sample"
     data_struct = "SampleData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "sample node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
-        count = number_param(params.get("count"))
-        if count is None:
-            count = 1
-        if count <= 0:
-            raise NodeError(f"sample count must be greater than 0, got {count}")
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
+        count = positive_count(params, "count", 1, "sample count")
         method = str_field(params, "method", node) if given(node, "method") else "random"
-        length = len(value)
+        length = len(array)
         if method == "first":
-            sample = value[: min(count, length)]
+            sample = array[: min(count, length)]
         elif method == "last":
-            sample = value[max(length - count, 0) :]
+            sample = array[max(length - count, 0) :]
         elif method == "random":
             if count >= length:
-                sample = list(value)
+                sample = list(array)
             else:
                 # Go's partial Fisher-Yates over the indices, drawing from the node's source.
                 rng = rt.random_for(node.id)
@@ -189,7 +176,7 @@ class SampleExecutor(Executor):
                 for i in range(count):
                     j = i + rng.randrange(length - i)
                     indices[i], indices[j] = indices[j], indices[i]
-                sample = [value[indices[i]] for i in range(count)]
+                sample = [array[indices[i]] for i in range(count)]
         else:
             raise NodeError(
                 f"unknown sample method: {method} (must be 'random', 'first', or 'last')"
@@ -250,20 +237,19 @@ class RangeExecutor(Executor):
         }
 
 
-class CompactExecutor(Executor):
+class CompactExecutor(ArrayExecutor):
     """Drop nulls and NaN (and "" with ``remove_empty``); null when nothing is kept."""
 
     node_type = "compact"
     data_struct = "CompactData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "compact node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
         remove_empty = bool_field(params, "remove_empty", node)
         compacted = [
             item
-            for item in value
+            for item in array
             if not (
                 item is None
                 or (isinstance(item, float) and math.isnan(item))
@@ -272,34 +258,33 @@ class CompactExecutor(Executor):
         ]
         return {
             "compacted": compacted or None,
-            "input_count": len(value),
+            "input_count": len(array),
             "output_count": len(compacted),
-            "removed": len(value) - len(compacted),
+            "removed": len(array) - len(compacted),
         }
 
 
-class TransposeExecutor(Executor):
+class TransposeExecutor(ArrayExecutor):
     """Rows become columns; malformed matrices are described in the result, not raised."""
 
     node_type = "transpose"
     data_struct = "TransposeData"
 
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "transpose node needs at least 1 input")
-        if not isinstance(value, list):
-            return not_array(value)
-        if not value:
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
+        if not array:
             return {"transposed": [], "rows": 0, "cols": 0}
-        first = value[0]
+        first = array[0]
         if not isinstance(first, list):
             return {
                 "error": "input is not a 2D array (array of arrays)",
                 "first_element": first,
                 "expected": "array of arrays",
             }
-        rows = len(value)
+        rows = len(array)
         cols = len(first)
-        for index, row in enumerate(value):
+        for index, row in enumerate(array):
             if not isinstance(row, list):
                 return {
                     "error": f"row {index} is not an array",
@@ -313,7 +298,7 @@ class TransposeExecutor(Executor):
                     "row_index": index,
                     "actual_cols": len(row),
                 }
-        transposed = [[row[col] for row in value] for col in range(cols)]
+        transposed = [[row[col] for row in array] for col in range(cols)]
         return {
             "transposed": transposed,
             "rows": rows,

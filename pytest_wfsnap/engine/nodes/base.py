@@ -122,4 +122,11 @@ def need_inputs(inputs: list[Any], message: str, count: int = 1) -> None:
         raise NodeError(message)
 
 
-__all__ = ["Executor", "NodeSpec", "Runtime", "need_inputs"]
+def first_input(inputs: list[Any], message: str) -> Any:
+    """``inputs[0]``, or ``NodeError(message)`` when the node has no input."""
+    if not inputs:
+        raise NodeError(message)
+    return inputs[0]
+
+
+__all__ = ["Executor", "NodeSpec", "Runtime", "first_input", "need_inputs"]

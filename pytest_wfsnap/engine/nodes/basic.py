@@ -12,7 +12,7 @@ from pytest_wfsnap.engine.nodes._gotext import (
     go_title,
     go_upper,
 )
-from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, need_inputs
 from pytest_wfsnap.engine.nodes.gotypes import given
 from pytest_wfsnap.errors import NodeError
 
@@ -63,8 +63,7 @@ class TextOperationExecutor(Executor):
     data_struct = "TextOperationData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("text operation needs at least 1 input")
+        need_inputs(inputs, "text operation needs at least 1 input")
         op = params["text_op"]
         if op == "concat":
             return _concat(inputs, params["separator"])

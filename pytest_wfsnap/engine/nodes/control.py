@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_wfsnap.engine.expr import evaluate, evaluate_simple_condition
-from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
 from pytest_wfsnap.engine.nodes.gotypes import given
 from pytest_wfsnap.errors import NodeError
 
@@ -24,9 +24,7 @@ class ConditionExecutor(Executor):
     data_struct = "ConditionData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("condition node needs at least 1 input")
-        value = inputs[0]
+        value = first_input(inputs, "condition node needs at least 1 input")
         condition = params["condition"]
         try:
             met = evaluate(condition, value, rt.expr_context())
@@ -49,9 +47,7 @@ class SwitchExecutor(Executor):
     data_struct = "SwitchData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("switch node requires at least one input")
-        value = inputs[0]
+        value = first_input(inputs, "switch node requires at least one input")
         ctx = rt.expr_context()
         for index, case in enumerate(params["cases"] or []):
             if case["is_default"]:
@@ -89,16 +85,13 @@ class JoinExecutor(Executor):
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         strategy = params["join_strategy"] if given(node, "join_strategy") else "all"
         if strategy == "all":
-            if not inputs:
-                raise NodeError("join node with 'all' strategy requires at least one input")
+            need_inputs(inputs, "join node with 'all' strategy requires at least one input")
             return {"strategy": "all", "values": list(inputs), "count": len(inputs)}
         if strategy == "any":
-            if not inputs:
-                raise NodeError("join node with 'any' strategy has no inputs")
+            need_inputs(inputs, "join node with 'any' strategy has no inputs")
             return {"strategy": "any", "value": inputs[0], "count": len(inputs)}
         if strategy == "first":
-            if not inputs:
-                raise NodeError("join node with 'first' strategy has no inputs")
+            need_inputs(inputs, "join node with 'first' strategy has no inputs")
             return {"strategy": "first", "value": inputs[0]}
         raise NodeError(f"unsupported join strategy: {strategy} (use all, any, or first)")
 
@@ -110,9 +103,7 @@ class SplitExecutor(Executor):
     data_struct = "SplitData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("split node requires at least one input")
-        value = inputs[0]
+        value = first_input(inputs, "split node requires at least one input")
         paths = list(params["paths"] or DEFAULT_SPLIT_PATHS)
         return {"value": value, "paths": paths, "outputs": dict.fromkeys(paths, value)}
 

@@ -10,8 +10,9 @@ gives them one vocabulary for that:
   (``continue_on_error`` defaults to true, ``order`` to ``"asc"``, ...);
 * Go numeric conversions: :func:`go_int` (``int(float64)`` on amd64) and :func:`number_param`
   (the ``x.(float64)`` / ``x.(int)`` pattern of ``interface{}`` fields);
-* the ``input is not an array`` result of array nodes and the map unwrapping of filter and
-  partition;
+* array inputs: :class:`ArrayExecutor` (the base of the array nodes that answer a non-array
+  input with the ``input is not an array`` map), :func:`require_array` (the nodes that fail on
+  one instead), :func:`positive_count`, and the map unwrapping of filter and partition;
 * :class:`Overlay` and :func:`item_scope`: an expression context whose per-element variables
   (``item``, ``index``, ...) are updated in place, so loops never copy the workflow variables.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 from pytest_wfsnap.engine.expr.context import ExprContext
 from pytest_wfsnap.engine.gofmt import go_type
-from pytest_wfsnap.engine.nodes.base import NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input
 from pytest_wfsnap.errors import NodeError
 
 INT64_MIN = -(1 << 63)
@@ -175,16 +176,52 @@ def given(node: NodeSpec, key: str) -> bool:
 # --- inputs and arrays --------------------------------------------------------------------------
 
 
-def first_input(inputs: list[Any], message: str) -> Any:
-    """``inputs[0]``, or ``NodeError(message)`` when the node has no input."""
-    if not inputs:
-        raise NodeError(message)
-    return inputs[0]
-
-
 def not_array(value: Any) -> dict[str, Any]:
     """The result array nodes return for a non-array input (not an error in Go)."""
     return {"error": "input is not an array", "input": value, "original_type": go_type(value)}
+
+
+def require_array(inputs: list[Any], node_type: str) -> list[Any]:
+    """``inputs[0]`` as an array; NodeError when it is missing or not an array.
+
+    For the nodes that fail on a non-array input (map, reduce, for_each) rather than return
+    the :func:`not_array` map.
+    """
+    value = first_input(inputs, f"{node_type} node needs at least 1 input")
+    if not isinstance(value, list):
+        raise NodeError(f"{node_type} node requires array input, got {go_type(value)}")
+    return value
+
+
+def positive_count(params: Mapping[str, Any], key: str, default: int, what: str) -> int:
+    """An ``interface{}`` count field (``default`` when absent or not a number), which must be
+    greater than 0: ``NodeError("<what> must be greater than 0, got <n>")`` otherwise."""
+    count = number_param(params.get(key))
+    if count is None:
+        count = default
+    if count <= 0:
+        raise NodeError(f"{what} must be greater than 0, got {count}")
+    return count
+
+
+class ArrayExecutor(Executor):
+    """Base of the array nodes that need ``inputs[0]`` and answer a non-array with the
+    :func:`not_array` map instead of failing.
+
+    :meth:`run` does those two checks (``<type> node needs at least 1 input`` when there is
+    no input) and hands the array to :meth:`run_array`.
+    """
+
+    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
+        value = first_input(inputs, f"{self.node_type} node needs at least 1 input")
+        if not isinstance(value, list):
+            return not_array(value)
+        return self.run_array(value, params, rt, node)
+
+    def run_array(
+        self, array: list[Any], params: dict[str, Any], rt: Runtime, node: NodeSpec
+    ) -> Any:
+        raise NotImplementedError  # pragma: no cover - every subclass implements it
 
 
 def unwrap_array(value: Any) -> list[Any] | None:
@@ -253,6 +290,7 @@ __all__ = [
     "ARRAY_KEYS",
     "INT64_MAX",
     "INT64_MIN",
+    "ArrayExecutor",
     "Overlay",
     "bool_field",
     "first_input",
@@ -266,6 +304,8 @@ __all__ = [
     "item_scope",
     "not_array",
     "number_param",
+    "positive_count",
+    "require_array",
     "str_field",
     "str_list_field",
     "unwrap_array",

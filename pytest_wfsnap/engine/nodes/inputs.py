@@ -7,50 +7,48 @@ visualization needs it, renderer gives null without it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
-from pytest_wfsnap.errors import NodeError
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input
 
 
-class NumberExecutor(Executor):
+class _DataValueExecutor(Executor):
+    """An input node: its result is the data field ``field``; inputs are ignored."""
+
+    field: ClassVar[str] = ""
+
+    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
+        return params[self.field]
+
+
+class NumberExecutor(_DataValueExecutor):
     node_type = "number"
     data_struct = "NumberData"
-
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        return params["value"]
+    field = "value"
 
 
-class TextInputExecutor(Executor):
+class TextInputExecutor(_DataValueExecutor):
     node_type = "text_input"
     data_struct = "TextInputData"
-
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        return params["text"]
+    field = "text"
 
 
-class BooleanInputExecutor(Executor):
+class BooleanInputExecutor(_DataValueExecutor):
     node_type = "boolean_input"
     data_struct = "BooleanInputData"
-
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        return params["boolean_value"]
+    field = "boolean_value"
 
 
-class DateInputExecutor(Executor):
+class DateInputExecutor(_DataValueExecutor):
     node_type = "date_input"
     data_struct = "DateInputData"
-
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        return params["date_value"]
+    field = "date_value"
 
 
-class DatetimeInputExecutor(Executor):
+class DatetimeInputExecutor(_DataValueExecutor):
     node_type = "datetime_input"
     data_struct = "DateTimeInputData"
-
-    def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        return params["datetime_value"]
+    field = "datetime_value"
 
 
 class VisualizationExecutor(Executor):
@@ -58,9 +56,7 @@ class VisualizationExecutor(Executor):
     data_struct = "VisualizationData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("visualization needs at least 1 input")
-        return inputs[0]
+        return first_input(inputs, "visualization needs at least 1 input")
 
 
 class RendererExecutor(Executor):

@@ -10,9 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_wfsnap.engine.expr import evaluate_simple_condition
-from pytest_wfsnap.engine.gofmt import go_type
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
-from pytest_wfsnap.engine.nodes.gotypes import first_input, given, int_field, str_field
+from pytest_wfsnap.engine.nodes.gotypes import (
+    first_input,
+    given,
+    int_field,
+    require_array,
+    str_field,
+)
 from pytest_wfsnap.errors import NodeError
 
 FOR_EACH_DEFAULT_MAX = 1000
@@ -26,9 +31,7 @@ class ForEachExecutor(Executor):
     data_struct = "ForEachData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        value = first_input(inputs, "for_each node needs at least 1 input")
-        if not isinstance(value, list):
-            raise NodeError(f"for_each node requires array input, got {go_type(value)}")
+        value = require_array(inputs, "for_each")
         limit = int_field(params, "max_iterations", node)
         if limit <= 0:
             limit = FOR_EACH_DEFAULT_MAX

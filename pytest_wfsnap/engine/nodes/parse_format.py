@@ -17,7 +17,7 @@ from pytest_wfsnap.engine.nodes._gocsv import CSVError, read_all, write_all
 from pytest_wfsnap.engine.nodes._gojson import decode_document, decode_first_value
 from pytest_wfsnap.engine.nodes._gotext import go_trim_space, go_upper
 from pytest_wfsnap.engine.nodes._goxml import XMLError, read_root
-from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
 from pytest_wfsnap.engine.nodes.gotypes import given
 from pytest_wfsnap.errors import NodeError
 
@@ -128,8 +128,7 @@ class ParseExecutor(Executor):
     data_struct = "ParseData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("parse node requires input")
+        need_inputs(inputs, "parse node requires input")
         text = to_text(inputs[0])
         kind = go_upper(params["input_type"]) if given(node, "input_type") else "AUTO"
         if kind == "AUTO":
@@ -207,9 +206,7 @@ class FormatExecutor(Executor):
     data_struct = "FormatData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("format node requires input")
-        value = inputs[0]
+        value = first_input(inputs, "format node requires input")
         kind = go_upper(params["output_type"]) if given(node, "output_type") else "JSON"
         include_headers = params["include_headers"] if given(node, "include_headers") else True
         if kind == "JSON":

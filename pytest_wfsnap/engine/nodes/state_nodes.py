@@ -15,7 +15,7 @@ from typing import Any
 
 from pytest_wfsnap.engine.gofmt import go_type, parse_duration
 from pytest_wfsnap.engine.nodes._context_values import convert_typed_value
-from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input
 from pytest_wfsnap.engine.nodes.gotypes import given
 from pytest_wfsnap.engine.state import VariableNotFound
 from pytest_wfsnap.errors import NodeError
@@ -32,9 +32,7 @@ class VariableExecutor(Executor):
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         name, op = params["var_name"], params["var_op"]
         if op == "set":
-            if not inputs:
-                raise NodeError("variable set operation requires input value")
-            value = inputs[0]
+            value = first_input(inputs, "variable set operation requires input value")
             rt.set_variable(name, value)
             return {"var_name": name, "operation": "set", "value": value}
         if op == "get":
@@ -138,9 +136,7 @@ class CacheExecutor(Executor):
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         op, key = params["cache_op"], params["cache_key"]
         if op == "set":
-            if not inputs:
-                raise NodeError("cache set operation requires an input value")
-            value = inputs[0]
+            value = first_input(inputs, "cache set operation requires an input value")
             ttl_text: str | None = params["ttl"] if given(node, "ttl") else None
             ttl = DEFAULT_CACHE_TTL
             if ttl_text is not None:

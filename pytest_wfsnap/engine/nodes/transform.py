@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_wfsnap.engine.gofmt import go_type
-from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
 from pytest_wfsnap.engine.nodes.gotypes import given
 from pytest_wfsnap.errors import NodeError
 
@@ -17,9 +17,7 @@ class ExtractExecutor(Executor):
     data_struct = "ExtractData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("extract node requires input")
-        source = inputs[0]
+        source = first_input(inputs, "extract node requires input")
         if not isinstance(source, dict):
             raise NodeError(f"extract node requires object input, got {go_type(source)}")
         if given(node, "field"):  # `field` wins over `fields` when both are set
@@ -40,8 +38,7 @@ class TransformExecutor(Executor):
     data_struct = "TransformData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        if not inputs:
-            raise NodeError("transform node requires input")
+        need_inputs(inputs, "transform node requires input")
         kind = params["transform_type"]
         if kind == "to_array":
             return list(inputs)
