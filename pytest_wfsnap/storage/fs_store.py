@@ -27,7 +27,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 
 from pytest_wfsnap.errors import (
     SnapshotNotFoundError,
@@ -56,6 +55,7 @@ from pytest_wfsnap.storage.stores import (
     ExecutionStatus,
     SnapshotMeta,
     SnapshotRef,
+    StoreBase,
     not_found_message,
     prepare_put,
     rollback_meta,
@@ -72,7 +72,7 @@ if sys.platform != "win32":
 _LOCK_ATTEMPTS = 1000
 
 
-class FileSystemStore:
+class FileSystemStore(StoreBase):
     """Snapshots as files under ``root``, one directory per execution."""
 
     def __init__(
@@ -101,17 +101,6 @@ class FileSystemStore:
 
     def __repr__(self) -> str:
         return f"FileSystemStore({str(self.root)!r})"
-
-    def __enter__(self) -> FileSystemStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -268,9 +257,6 @@ class FileSystemStore:
             if entry.is_dir(follow_symlinks=False):
                 names.append(entry.name)
         return names
-
-    def get(self, execution_id: str, seq: int | None = None) -> bytes:
-        return self.load(execution_id, seq)[1]
 
     def load(self, execution_id: str, seq: int | None = None) -> tuple[SnapshotRef, bytes]:
         directory = self._dir(execution_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import builtins
 import threading
 from dataclasses import dataclass, field
-from types import TracebackType
 
 from pytest_wfsnap.errors import SnapshotNotFoundError, StorageError
 from pytest_wfsnap.storage.stores import (
@@ -18,13 +17,14 @@ from pytest_wfsnap.storage.stores import (
     ExecutionStatus,
     SnapshotMeta,
     SnapshotRef,
+    StoreBase,
     not_found_message,
     prepare_put,
     rollback_meta,
     utc_now,
     validate_execution_id,
     validate_max_size,
-    validate_seq,
+    validate_ref,
     validate_status,
 )
 
@@ -36,7 +36,7 @@ class _Execution:
     snapshots: dict[int, tuple[SnapshotRef, bytes]] = field(default_factory=dict)
 
 
-class MemoryStore:
+class MemoryStore(StoreBase):
     """Snapshots kept in a dict, guarded by a lock."""
 
     def __init__(
@@ -53,17 +53,6 @@ class MemoryStore:
 
     def __repr__(self) -> str:
         return f"MemoryStore(executions={len(self._executions)})"
-
-    def __enter__(self) -> MemoryStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _check_open(self) -> None:
         if self._closed:
@@ -106,13 +95,8 @@ class MemoryStore:
             self._check_open()
             return sorted(eid for eid, ex in self._executions.items() if ex.snapshots)
 
-    def get(self, execution_id: str, seq: int | None = None) -> bytes:
-        return self.load(execution_id, seq)[1]
-
     def load(self, execution_id: str, seq: int | None = None) -> tuple[SnapshotRef, bytes]:
-        validate_execution_id(execution_id)
-        if seq is not None:
-            validate_seq(seq)
+        validate_ref(execution_id, seq, latest_ok=True)
         with self._lock:
             self._check_open()
             return self._find(execution_id, seq)
@@ -127,16 +111,14 @@ class MemoryStore:
                 return None
 
     def delete(self, execution_id: str, seq: int) -> None:
-        validate_execution_id(execution_id)
-        validate_seq(seq)
+        validate_ref(execution_id, seq)
         with self._lock:
             self._check_open()
             self._find(execution_id, seq)
             del self._executions[execution_id].snapshots[seq]
 
     def rollback(self, execution_id: str, seq: int) -> SnapshotRef:
-        validate_execution_id(execution_id)
-        validate_seq(seq)
+        validate_ref(execution_id, seq)
         with self._lock:
             self._check_open()
             source, data = self._find(execution_id, seq)

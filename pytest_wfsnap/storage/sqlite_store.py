@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from pytest_wfsnap.errors import SnapshotNotFoundError, StorageError, describe
@@ -27,13 +26,14 @@ from pytest_wfsnap.storage.stores import (
     ExecutionStatus,
     SnapshotMeta,
     SnapshotRef,
+    StoreBase,
     not_found_message,
     prepare_put,
     rollback_meta,
     utc_now,
     validate_execution_id,
     validate_max_size,
-    validate_seq,
+    validate_ref,
     validate_status,
 )
 
@@ -66,7 +66,7 @@ _META_COLUMNS = (
 )
 
 
-class SQLiteStore:
+class SQLiteStore(StoreBase):
     """Snapshots as rows of an SQLite database at ``path``."""
 
     def __init__(
@@ -92,17 +92,6 @@ class SQLiteStore:
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # --- connection and transactions -------------------------------------------------------
 
@@ -268,13 +257,8 @@ class SQLiteStore:
             ).fetchall()
         return sorted(str(row[0]) for row in rows)
 
-    def get(self, execution_id: str, seq: int | None = None) -> bytes:
-        return self.load(execution_id, seq)[1]
-
     def load(self, execution_id: str, seq: int | None = None) -> tuple[SnapshotRef, bytes]:
-        validate_execution_id(execution_id)
-        if seq is not None:
-            validate_seq(seq)
+        validate_ref(execution_id, seq, latest_ok=True)
         with self._transaction(write=False) as conn:
             return self._find(conn, execution_id, seq)
 
@@ -291,8 +275,7 @@ class SQLiteStore:
         return SnapshotRef(execution_id, row[0], self._meta(row, f"{self.path} ({execution_id})"))
 
     def delete(self, execution_id: str, seq: int) -> None:
-        validate_execution_id(execution_id)
-        validate_seq(seq)
+        validate_ref(execution_id, seq)
         with self._transaction(write=True) as conn:
             deleted = conn.execute(
                 "DELETE FROM wfsnap_snapshots WHERE execution_id = ? AND seq = ?",
@@ -302,8 +285,7 @@ class SQLiteStore:
                 raise SnapshotNotFoundError(not_found_message(execution_id, seq))
 
     def rollback(self, execution_id: str, seq: int) -> SnapshotRef:
-        validate_execution_id(execution_id)
-        validate_seq(seq)
+        validate_ref(execution_id, seq)
         with self._transaction(write=True) as conn:
             source, data = self._find(conn, execution_id, seq)
             meta = rollback_meta(source.meta, seq, self._clock())

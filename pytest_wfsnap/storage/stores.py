@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import builtins
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, cast, get_args, runtime_checkable
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self, cast, get_args, runtime_checkable
 
 from pytest_wfsnap.errors import SnapshotTooLargeError, StorageError
 
@@ -73,6 +75,14 @@ def validate_seq(seq: object) -> int:
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
         raise StorageError(f"invalid snapshot sequence number {seq!r}: expected an int >= 1")
     return seq
+
+
+def validate_ref(execution_id: object, seq: object, *, latest_ok: bool = False) -> None:
+    """Validate an execution id and a sequence number; with ``latest_ok``, ``seq`` may also be
+    ``None`` (meaning "the latest snapshot")."""
+    validate_execution_id(execution_id)
+    if seq is not None or not latest_ok:
+        validate_seq(seq)
 
 
 def validate_status(status: object) -> ExecutionStatus:
@@ -276,6 +286,33 @@ class SnapshotStore(Protocol):
         ...
 
 
+class StoreBase(ABC):
+    """What the stores share: use as a context manager (closing on exit), ``get`` by ``load``."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def get(self, execution_id: str, seq: int | None = None) -> bytes:
+        """The bytes of snapshot ``seq`` (the latest when ``None``); SnapshotNotFoundError."""
+        return self.load(execution_id, seq)[1]
+
+    @abstractmethod
+    def load(self, execution_id: str, seq: int | None = None) -> tuple[SnapshotRef, bytes]:
+        """Ref and bytes of snapshot ``seq`` (the latest when ``None``), read consistently."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release resources; the store must not be used afterwards."""
+
+
 def coerce_data(data: object) -> bytes:
     """Accept bytes-like snapshot data, refuse anything else with StorageError."""
     if isinstance(data, bytes):
@@ -335,6 +372,7 @@ __all__ = [
     "SnapshotMeta",
     "SnapshotRef",
     "SnapshotStore",
+    "StoreBase",
     "check_size",
     "coerce_data",
     "not_found_message",
@@ -343,6 +381,7 @@ __all__ = [
     "utc_now",
     "validate_execution_id",
     "validate_max_size",
+    "validate_ref",
     "validate_seq",
     "validate_status",
 ]

@@ -303,6 +303,14 @@ def test_invalid_sequence_numbers_are_refused(store: SnapshotStore, bad_seq: Any
             call("run", bad_seq)
 
 
+def test_delete_and_rollback_need_a_sequence_number_not_none(store: SnapshotStore) -> None:
+    store.put("run", b"x", make_meta())
+    for call in (store.delete, store.rollback):
+        with pytest.raises(StorageError, match="sequence number None"):
+            call("run", None)  # type: ignore[arg-type]
+    assert [ref.seq for ref in store.list("run")] == [1]
+
+
 def test_data_and_meta_types_are_checked(store: SnapshotStore) -> None:
     bad_data: Any = "text, not bytes"
     with pytest.raises(StorageError, match="must be bytes, got str"):
