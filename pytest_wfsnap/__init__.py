@@ -13,7 +13,7 @@ Every error the package raises derives from :class:`WfsnapError`; the whole tree
 from typing import Any
 
 from pytest_wfsnap import engine
-from pytest_wfsnap.engine import Config, Engine, Registry, Result
+from pytest_wfsnap.engine import SNAPSHOT_API, Config, Engine, Registry, Result
 from pytest_wfsnap.errors import (
     ConfigError,
     ExecutionError,
@@ -32,18 +32,7 @@ from pytest_wfsnap.errors import (
 )
 
 # The snapshot API (pytest_wfsnap.engine.snapshots), imported on first use.
-_SNAPSHOT_API = frozenset(
-    {
-        "Snapshot",
-        "deserialize_snapshot",
-        "enable_checkpoints",
-        "execute_from_snapshot",
-        "load_snapshot",
-        "recover",
-        "save_snapshot",
-        "serialize_snapshot",
-    }
-)
+_SNAPSHOT_API = SNAPSHOT_API - {"CheckpointObserver"}
 
 
 def __getattr__(name: str) -> Any:

@@ -44,8 +44,9 @@ def new(
 
 
 # The snapshot API lives in ``pytest_wfsnap.engine.snapshots``; its names are offered here
-# and imported on first use, so importing the engine stays light.
-_SNAPSHOT_API = frozenset(
+# and imported on first use, so importing the engine stays light. The package root offers
+# the same names but ``CheckpointObserver``.
+SNAPSHOT_API = frozenset(
     {
         "CheckpointObserver",
         "Snapshot",
@@ -61,7 +62,7 @@ _SNAPSHOT_API = frozenset(
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SNAPSHOT_API:
+    if name in SNAPSHOT_API:
         return getattr(importlib.import_module("pytest_wfsnap.engine.snapshots"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
