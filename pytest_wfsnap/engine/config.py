@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from pytest_wfsnap.engine.goduration import timedelta_to_ns
 from pytest_wfsnap.errors import ConfigError
 
 KiB = 1024
@@ -120,6 +121,11 @@ class Config(BaseModel):
 
     def to_go(self) -> dict[str, Any]:
         """The config with Go field names and durations as integer nanoseconds."""
+        return self.to_fields(go_names=True)
+
+    def to_fields(self, *, go_names: bool = False) -> dict[str, Any]:
+        """Every field as plain data: durations as integer nanoseconds, lists copied; under the
+        snake_case names (a snapshot's form), or the Go names with ``go_names``."""
         out: dict[str, Any] = {}
         for name, go_name in GO_FIELD_NAMES.items():
             value = getattr(self, name)
@@ -127,13 +133,8 @@ class Config(BaseModel):
                 value = timedelta_to_ns(value)
             elif isinstance(value, list):
                 value = list(value)
-            out[go_name] = value
+            out[go_name if go_names else name] = value
         return out
-
-
-def timedelta_to_ns(value: timedelta) -> int:
-    """Exact integer nanoseconds of a timedelta."""
-    return (value.days * 86400 + value.seconds) * 1_000_000_000 + value.microseconds * 1000
 
 
 def make_config(fields: Mapping[str, Any], *, where: str = "config") -> Config:

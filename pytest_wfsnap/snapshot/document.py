@@ -27,6 +27,7 @@ import orjson
 from pytest_wfsnap.errors import SnapshotDecodeError, SnapshotEncodeError
 from pytest_wfsnap.snapshot.migrations import migrate
 from pytest_wfsnap.snapshot.model import (
+    DATA_FIELDS,
     Snapshot,
     SnapshotCacheEntry,
     config_from_document,
@@ -301,27 +302,10 @@ def snapshot_from_struct(doc: SnapshotDoc) -> Snapshot:
     return Snapshot.model_construct(
         version=FORMAT_VERSION,
         snapshot_time=doc.snapshot_time.astimezone(UTC),
-        workflow_id=doc.workflow_id,
-        execution_id=doc.execution_id,
-        nodes=doc.nodes,
-        edges=doc.edges,
-        results=doc.results,
-        completed_nodes=doc.completed_nodes,
-        skipped_nodes=doc.skipped_nodes,
-        current_level=doc.current_level,
-        failed_node=doc.failed_node,
-        status=doc.status,
-        variables=doc.variables,
-        accumulator=doc.accumulator,
         counter=doc.counter,
         cache=cache,
-        context_vars=doc.context_vars,
-        context_consts=doc.context_consts,
-        node_execution_count=doc.node_execution_count,
-        http_call_count=doc.http_call_count,
         config=config_from_document(doc.config, where="config"),
-        random_seed=doc.random_seed,
-        http_recordings=doc.http_recordings,
+        **{name: getattr(doc, name) for name in DATA_FIELDS},
     )
 
 

@@ -33,10 +33,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializ
 
 from pytest_wfsnap.engine.config import (
     DURATION_FIELDS,
-    GO_FIELD_NAMES,
     Config,
     make_config,
-    timedelta_to_ns,
 )
 from pytest_wfsnap.engine.engine_state import CachedValue, EngineState, RunStatus
 from pytest_wfsnap.errors import ConfigError, SnapshotDecodeError, SnapshotEncodeError
@@ -65,15 +63,7 @@ def format_time(value: datetime) -> str:
 
 def config_to_document(config: Config) -> dict[str, Any]:
     """The config as written in a snapshot: snake_case names, durations in nanoseconds."""
-    out: dict[str, Any] = {}
-    for name in GO_FIELD_NAMES:
-        value = getattr(config, name)
-        if isinstance(value, timedelta):
-            value = timedelta_to_ns(value)
-        elif isinstance(value, list):
-            value = list(value)
-        out[name] = value
-    return out
+    return config.to_fields()
 
 
 def ns_to_timedelta(ns: int) -> timedelta:
@@ -179,6 +169,35 @@ class Snapshot(BaseModel):
         return config_to_document(value)
 
 
+# The fields a Snapshot shares with an EngineState (and a document), besides ``config``,
+# ``counter`` and ``cache``, which each conversion handles itself. Containers are copied at the
+# top level by the state conversions, so neither side shares a list or dict with the other.
+_VALUE_FIELDS = (
+    "workflow_id",
+    "execution_id",
+    "current_level",
+    "failed_node",
+    "status",
+    "accumulator",
+    "node_execution_count",
+    "http_call_count",
+    "random_seed",
+)
+_LIST_FIELDS = ("nodes", "edges", "completed_nodes", "skipped_nodes")
+_DICT_FIELDS = ("results", "variables", "context_vars", "context_consts", "http_recordings")
+DATA_FIELDS: tuple[str, ...] = _VALUE_FIELDS + _LIST_FIELDS + _DICT_FIELDS
+"""Snapshot fields copied as they are between a snapshot, its document and an engine state."""
+
+
+def _copy_data_fields(source: EngineState | Snapshot) -> dict[str, Any]:
+    fields = {name: getattr(source, name) for name in _VALUE_FIELDS}
+    for name in _LIST_FIELDS:
+        fields[name] = list(getattr(source, name))
+    for name in _DICT_FIELDS:
+        fields[name] = dict(getattr(source, name))
+    return fields
+
+
 def snapshot_from_state(state: EngineState, snapshot_time: datetime) -> Snapshot:
     """The snapshot of an engine state, taken at ``snapshot_time`` (timezone-aware)."""
     cache = {
@@ -191,60 +210,27 @@ def snapshot_from_state(state: EngineState, snapshot_time: datetime) -> Snapshot
     return Snapshot.model_construct(
         version=FORMAT_VERSION,
         snapshot_time=to_utc(snapshot_time, what="snapshot_time"),
-        workflow_id=state.workflow_id,
-        execution_id=state.execution_id,
-        nodes=list(state.nodes),
-        edges=list(state.edges),
-        results=dict(state.results),
-        completed_nodes=list(state.completed_nodes),
-        skipped_nodes=list(state.skipped_nodes),
-        current_level=state.current_level,
-        failed_node=state.failed_node,
-        status=state.status,
-        variables=dict(state.variables),
-        accumulator=state.accumulator,
         counter=float(state.counter),
         cache=cache,
-        context_vars=dict(state.context_vars),
-        context_consts=dict(state.context_consts),
-        node_execution_count=state.node_execution_count,
-        http_call_count=state.http_call_count,
         config=state.config,
-        random_seed=state.random_seed,
-        http_recordings=dict(state.http_recordings),
+        **_copy_data_fields(state),
     )
 
 
 def state_from_snapshot(snapshot: Snapshot) -> EngineState:
     """The engine state a snapshot describes (the engine resumes from it)."""
     return EngineState(
-        workflow_id=snapshot.workflow_id,
-        execution_id=snapshot.execution_id,
-        nodes=list(snapshot.nodes),
-        edges=list(snapshot.edges),
-        config=snapshot.config,
-        results=dict(snapshot.results),
-        completed_nodes=list(snapshot.completed_nodes),
-        skipped_nodes=list(snapshot.skipped_nodes),
-        current_level=snapshot.current_level,
-        failed_node=snapshot.failed_node,
-        status=snapshot.status,
-        variables=dict(snapshot.variables),
-        accumulator=snapshot.accumulator,
         counter=snapshot.counter,
         cache={
             key: CachedValue(entry.value, entry.expiration) for key, entry in snapshot.cache.items()
         },
-        context_vars=dict(snapshot.context_vars),
-        context_consts=dict(snapshot.context_consts),
-        node_execution_count=snapshot.node_execution_count,
-        http_call_count=snapshot.http_call_count,
-        random_seed=snapshot.random_seed,
-        http_recordings=dict(snapshot.http_recordings),
+        config=snapshot.config,
+        **_copy_data_fields(snapshot),
     )
 
 
 __all__ = [
+    "DATA_FIELDS",
     "Snapshot",
     "SnapshotCacheEntry",
     "config_from_document",

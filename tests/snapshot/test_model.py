@@ -19,6 +19,7 @@ from pytest_wfsnap.snapshot import (
     state_from_snapshot,
 )
 from pytest_wfsnap.snapshot.model import (
+    DATA_FIELDS,
     config_from_document,
     config_to_document,
     format_time,
@@ -82,6 +83,15 @@ def test_model_has_the_seed_fields_and_the_resume_fields() -> None:
     assert fields == set(SEED_FIELDS) | extra
     assert set(EngineState.__dataclass_fields__) <= fields  # everything the engine resumes from
     assert FORMAT_VERSION == "2.0.0"
+
+
+def test_every_field_is_converted_by_exactly_one_rule() -> None:
+    # DATA_FIELDS are copied as they are; these three each have their own conversion.
+    converted = {"counter", "cache", "config"}
+    assert len(set(DATA_FIELDS)) == len(DATA_FIELDS)
+    assert set(DATA_FIELDS).isdisjoint(converted)
+    assert set(Snapshot.model_fields) == set(DATA_FIELDS) | converted | {"version", "snapshot_time"}
+    assert set(EngineState.__dataclass_fields__) == set(DATA_FIELDS) | converted
 
 
 def test_state_round_trip_is_exact() -> None:
