@@ -19,7 +19,7 @@ engine does) with :class:`SnapshotEncodeError`; every decoding problem is a
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal, Protocol
 
@@ -73,6 +73,7 @@ _JSON_DECODER = msgspec.json.Decoder(SnapshotDoc)
 _BINARY_DECODER = msgspec.msgpack.Decoder(SnapshotDoc)
 _BINARY_ENCODER = msgspec.msgpack.Encoder(order="sorted")
 _WHITESPACE = b" \t\r\n"
+Buffer = bytes | memoryview
 
 
 class SnapshotCodec(Protocol):
@@ -129,27 +130,40 @@ class JsonCodec:
 
     def loads(self, data: bytes) -> Snapshot:
         with gc_paused():
-            doc: SnapshotDoc | None
-            try:
-                doc = _JSON_DECODER.decode(data)
-            except msgspec.ValidationError:
-                doc = None  # an older version, or a type error: reported by the path below
-            except (msgspec.DecodeError, ValueError, RecursionError) as exc:
-                raise _decode_failure("not valid JSON", exc) from None
-            if doc is None or doc.version != FORMAT_VERSION:
-                try:
-                    obj = msgspec.json.decode(data)
-                except (msgspec.DecodeError, ValueError, RecursionError) as exc:
-                    raise _decode_failure("not valid JSON", exc) from None
-                doc = _migrated(obj)
+            doc = _decode_doc(_JSON_DECODER.decode, msgspec.json.decode, data, "not valid JSON")
             return snapshot_from_struct(doc)
 
 
-def _migrated(obj: object) -> SnapshotDoc:
+def _decode_doc(
+    typed: Callable[[Buffer], SnapshotDoc],
+    plain: Callable[[Buffer], Any],
+    body: Buffer,
+    what: str,
+) -> SnapshotDoc:
+    """The current-version document in ``body``.
+
+    ``typed`` decodes straight into the schema (the fast path); when that fails validation or
+    finds an older version, ``plain`` decodes the data as it is and the document is migrated
+    and validated (which also reports the type errors of a current-version document).
+    Malformed data is a SnapshotDecodeError starting with ``what``.
+    """
+    doc: SnapshotDoc | None
     try:
-        return struct_from_document(obj)
-    except RecursionError:
-        raise SnapshotDecodeError("invalid snapshot: nested too deeply") from None
+        doc = typed(body)
+    except msgspec.ValidationError:
+        doc = None  # an older version, or a type error: reported by the path below
+    except (msgspec.DecodeError, ValueError, RecursionError) as exc:
+        raise _decode_failure(what, exc) from None
+    if doc is None or doc.version != FORMAT_VERSION:
+        try:
+            obj = plain(body)
+        except (msgspec.DecodeError, ValueError, RecursionError) as exc:
+            raise _decode_failure(what, exc) from None
+        try:
+            doc = struct_from_document(obj)
+        except RecursionError:
+            raise SnapshotDecodeError("invalid snapshot: nested too deeply") from None
+    return doc
 
 
 class MsgpackCodec:
@@ -176,19 +190,12 @@ class MsgpackCodec:
             raise SnapshotDecodeError("not a binary snapshot (missing the WFSB magic bytes)")
         body = memoryview(data)[len(BINARY_MAGIC) :]
         with gc_paused():
-            doc: SnapshotDoc | None
-            try:
-                doc = _BINARY_DECODER.decode(body)
-            except msgspec.ValidationError:
-                doc = None
-            except (msgspec.DecodeError, ValueError, RecursionError) as exc:
-                raise _decode_failure("not valid binary snapshot data", exc) from None
-            if doc is None or doc.version != FORMAT_VERSION:
-                try:
-                    obj = msgspec.msgpack.decode(body)
-                except (msgspec.DecodeError, ValueError, RecursionError) as exc:
-                    raise _decode_failure("not valid binary snapshot data", exc) from None
-                doc = _migrated(obj)
+            doc = _decode_doc(
+                _BINARY_DECODER.decode,
+                msgspec.msgpack.decode,
+                body,
+                "not valid binary snapshot data",
+            )
             verify_decoded_values(doc, body)
             return snapshot_from_struct(doc)
 
