@@ -7,7 +7,7 @@ exactly what Go's one-pass parser does when it reaches that construct.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from pytest_wfsnap.engine.expr import core, resolve
 from pytest_wfsnap.engine.expr.gomath import call_math, go_mod
@@ -94,14 +94,17 @@ def path(path: str) -> Node:
             raise
         except ExpressionError:
             value = resolve.resolve_value("variables." + path, None, scope)
-        number = to_float64(value)
-        if number is None:
-            raise ExpressionError(
-                f"value '{go_v(value)}' at '{path}' cannot be converted to number"
-            )
-        return number
+        return _number_at(value, path)
 
     return run
+
+
+def _number_at(value: Any, where: str) -> float:
+    """``value`` as a float64, or the Go error naming the path it was read at."""
+    number = to_float64(value)
+    if number is None:
+        raise ExpressionError(f"value '{go_v(value)}' at '{where}' cannot be converted to number")
+    return number
 
 
 def bare(ident: str, position: int) -> Node:
@@ -115,12 +118,7 @@ def bare(ident: str, position: int) -> Node:
                 f"unknown identifier '{ident}' at position {position} "
                 f"(tried as variables.{ident} but got: {exc})"
             )
-        number = to_float64(value)
-        if number is None:
-            raise ExpressionError(
-                f"value '{go_v(value)}' at 'variables.{ident}' cannot be converted to number"
-            )
-        return number
+        return _number_at(value, "variables." + ident)
 
     return run
 

@@ -111,29 +111,18 @@ def strip_outer_parens(expr: str) -> str:
 @lru_cache(maxsize=8192)
 def split_arguments(text: str) -> tuple[str, ...]:
     """Go ``splitArguments``: commas outside quotes; parentheses are not tracked."""
-    args: list[str] = []
-    current: list[str] = []
-    quote = ""
-    for ch in text:
-        if ch == '"' or ch == "'":
-            if not quote:
-                quote = ch
-            elif ch == quote:
-                quote = ""
-            current.append(ch)
-        elif ch == "," and not quote:
-            args.append(trim("".join(current)))
-            current = []
-        else:
-            current.append(ch)
-    if current:
-        args.append(trim("".join(current)))
-    return tuple(args)
+    return _split_commas(text, parens=False)
 
 
 @lru_cache(maxsize=8192)
 def split_arguments_parens(text: str) -> tuple[str, ...]:
     """Go ``splitArgumentsRespectingParens``: commas outside quotes and parentheses."""
+    return _split_commas(text, parens=True)
+
+
+def _split_commas(text: str, *, parens: bool) -> tuple[str, ...]:
+    """Split on the commas outside quotes (and, with ``parens``, outside parentheses); each
+    argument is trimmed, and a trailing empty argument is dropped."""
     args: list[str] = []
     current: list[str] = []
     quote = ""
@@ -147,9 +136,9 @@ def split_arguments_parens(text: str) -> tuple[str, ...]:
             current.append(ch)
             continue
         if not quote:
-            if ch == "(":
+            if parens and ch == "(":
                 depth += 1
-            elif ch == ")":
+            elif parens and ch == ")":
                 if depth > 0:
                     depth -= 1
             elif ch == "," and depth == 0:

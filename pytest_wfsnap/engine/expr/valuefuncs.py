@@ -14,7 +14,7 @@ from pytest_wfsnap.engine.expr import core
 from pytest_wfsnap.engine.expr.gomath import go_ceil, go_floor, go_round
 from pytest_wfsnap.engine.expr.scope import MAX_SORT_MIXED, FatalExpressionError, Scope
 from pytest_wfsnap.engine.expr.text import go_int, split_arguments_parens, trim
-from pytest_wfsnap.engine.expr.values import compare_for_sort
+from pytest_wfsnap.engine.expr.values import compare_for_sort, flatten_deep
 from pytest_wfsnap.engine.gofmt import go_type, go_v, parse_go_float, to_float64
 from pytest_wfsnap.errors import ExpressionError
 
@@ -78,7 +78,7 @@ def call_value_function(expr: str, input_value: Any, scope: Scope) -> Any:
                 seen.add(key)
                 unique.append(item)
         return unique
-    return _flatten(value, scope)
+    return flatten_deep(value, scope.budget.tick)
 
 
 def _map(args: tuple[str, ...], input_value: Any, scope: Scope) -> list[Any]:
@@ -243,23 +243,6 @@ def _zip(args: tuple[str, ...], input_value: Any, scope: Scope) -> list[Any]:
     longest = max(len(a) for a in arrays)
     scope.budget.tick(longest)
     return [[a[i] if i < len(a) else None for a in arrays] for i in range(longest)]
-
-
-def _flatten(array: list[Any], scope: Scope) -> list[Any]:
-    out: list[Any] = []
-    stack: list[tuple[list[Any], int]] = [(array, 0)]
-    while stack:
-        items, pos = stack.pop()
-        while pos < len(items):
-            item = items[pos]
-            pos += 1
-            if isinstance(item, list):
-                stack.append((items, pos))
-                items, pos = item, 0
-                scope.budget.tick()
-            else:
-                out.append(item)
-    return out
 
 
 def _sort_key_kind(array: list[Any]) -> str:

@@ -7,6 +7,8 @@ read, so expressions cannot reach interpreter internals.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -48,32 +50,53 @@ def values_equal(left: Any, right: Any) -> bool:
     return False
 
 
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
 def compare_values(left: Any, right: Any, op: str) -> bool:
     """Go ``compareValues`` for ``== != < <= > >=`` (orderings need numbers or two times)."""
     if op == "==":
         return values_equal(left, right)
     if op == "!=":
         return not values_equal(left, right)
+    ordering = _ORDERINGS.get(op)
+    if ordering is None:
+        return False
     if isinstance(left, datetime) and isinstance(right, datetime):
-        lt, rt = _aware(left), _aware(right)
-        if op == "<":
-            return lt < rt
-        if op == "<=":
-            return lt <= rt
-        if op == ">":
-            return lt > rt
-        return lt >= rt if op == ">=" else False
+        return ordering(_aware(left), _aware(right))
     lnum = to_float64(left)
     rnum = to_float64(right)
     if lnum is None or rnum is None:
         return False
-    if op == "<":
-        return lnum < rnum
-    if op == "<=":
-        return lnum <= rnum
-    if op == ">":
-        return lnum > rnum
-    return lnum >= rnum if op == ">=" else False
+    return ordering(lnum, rnum)
+
+
+def flatten_deep(array: list[Any], on_nested: Callable[[], None] | None = None) -> list[Any]:
+    """Every non-list element of ``array`` and of the lists nested in it, in order.
+
+    Iterative, so deep nesting cannot exhaust the Python stack; ``on_nested`` is called on
+    entering each nested list (the expression language counts that work against its budget).
+    """
+    out: list[Any] = []
+    stack: list[tuple[list[Any], int]] = [(array, 0)]
+    while stack:
+        items, pos = stack.pop()
+        while pos < len(items):
+            item = items[pos]
+            pos += 1
+            if isinstance(item, list):
+                stack.append((items, pos))
+                items, pos = item, 0
+                if on_nested is not None:
+                    on_nested()
+            else:
+                out.append(item)
+    return out
 
 
 def compare_for_sort(a: Any, b: Any) -> int:
@@ -266,6 +289,7 @@ __all__ = [
     "compare_for_sort",
     "compare_values",
     "compile_field_path",
+    "flatten_deep",
     "go_lower",
     "go_upper",
     "resolve_field_path",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_wfsnap.engine.expr.values import flatten_deep
 from pytest_wfsnap.engine.gofmt import go_type
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
 from pytest_wfsnap.engine.nodes.gotypes import given
@@ -70,19 +71,7 @@ def _flatten(value: Any) -> list[Any] | None:
     """Recursive flatten; None (JSON null, a Go nil slice) when nothing is left."""
     if not isinstance(value, list):
         raise NodeError(f"flatten requires array input, got {go_type(value)}")
-    flat: list[Any] = []
-    stack: list[tuple[list[Any], int]] = [(value, 0)]
-    while stack:  # iterative, so deep nesting cannot exhaust the Python stack
-        items, position = stack.pop()
-        while position < len(items):
-            item = items[position]
-            position += 1
-            if isinstance(item, list):
-                stack.append((items, position))
-                items, position = item, 0
-            else:
-                flat.append(item)
-    return flat or None
+    return flatten_deep(value) or None
 
 
 def _require_object(value: Any, kind: str) -> dict[str, Any]:
