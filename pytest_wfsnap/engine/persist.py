@@ -70,6 +70,7 @@ def export_state(engine: Engine) -> EngineState:
     )
 
 
+@gc_paused()
 def restore_engine(
     cls: type[Engine],
     state: EngineState,
@@ -78,19 +79,7 @@ def restore_engine(
     clock: Clock | None,
     options: dict[str, Any],
 ) -> Engine:
-    """Build an engine of class ``cls`` that resumes ``state``."""
-    with gc_paused():
-        return _restore(cls, state, registry, config, clock, options)
-
-
-def _restore(
-    cls: type[Engine],
-    state: EngineState,
-    registry: Registry | None,
-    config: Config | None,
-    clock: Clock | None,
-    options: dict[str, Any],
-) -> Engine:
+    """Build an engine of class ``cls`` that resumes ``state`` (the collector paused)."""
     nodes, edges = decode_nodes_and_edges(state.nodes, state.edges)
     payload = Payload.model_construct(workflow_id=state.workflow_id, nodes=nodes, edges=edges)
     engine = cls(
