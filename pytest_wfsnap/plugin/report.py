@@ -49,6 +49,8 @@ def summary_lines(wf: WfsnapSession) -> list[str]:
             lines.append(f"not deleted: {unused.deletion_refused}")
         elif not wf.settings.delete_unused:
             lines.append("delete them with: pytest --wf-delete-unused (whole suite only)")
+        if wf.settings.fail_on_unused:
+            lines.append("session failed: unused golden files (--wf-fail-on-unused)")
     return lines
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.plugin.conftest import WfPytester
+from tests.plugin.support import WfPytester
 
 CACHE = {
     "nodes": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.plugin.conftest import WfPytester
+from tests.plugin.support import WfPytester
 
 TEST = """
 import pytest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.plugin.conftest import WfPytester
+from tests.plugin.support import WfPytester
 
 FAILING = {
     "nodes": [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.plugin.conftest import WfPytester
+from tests.plugin.support import WfPytester
 
 
 def test_help_lists_every_option_and_ini_setting(wf: WfPytester) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugin.conftest import CALC_TEST, WfPytester
+from tests.plugin.support import CALC_TEST, WfPytester
 
 GOLDEN = "fixtures/test_calc/test_calc.golden.json"
 

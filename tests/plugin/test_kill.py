@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.plugin.conftest import CALC_WORKFLOW, WfPytester
+from tests.plugin.support import CALC_WORKFLOW, WfPytester
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugin.conftest import CALC_TEST, WfPytester
+from tests.plugin.support import CALC_TEST, WfPytester
 
 
 def test_missing_golden_fails_with_file_and_command(wf: WfPytester, mode: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugin.conftest import CALC_TEST, WfPytester
+from tests.plugin.support import CALC_TEST, WfPytester
 
 
 def test_fixtures_dir_from_ini_is_relative_to_the_rootdir(

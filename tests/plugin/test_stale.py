@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.plugin.conftest import CALC_TEST, CALC_WORKFLOW, WfPytester
+from tests.plugin.support import CALC_TEST, CALC_WORKFLOW, WfPytester
 
 
 def test_changed_workflow_is_reported_as_stale(wf: WfPytester, mode: str) -> None:

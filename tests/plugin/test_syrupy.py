@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.plugin.conftest import WfPytester
+from tests.plugin.support import WfPytester
 
 TEST = """
 import json
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pytest_wfsnap import engine
-from pytest_wfsnap.plugin.syrupy_ext import WorkflowSnapshotExtension
+from pytest_wfsnap.plugin import WorkflowSnapshotExtension
 
 PAYLOAD = json.loads((Path(__file__).parent / "workflows" / "calc.json").read_text())
 

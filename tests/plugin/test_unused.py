@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugin.conftest import WfPytester
+from tests.plugin.support import WfPytester
 
 SOURCE = """
 import pytest
@@ -126,6 +126,7 @@ def test_deselected_parametrized_case_is_not_unused(wf: WfPytester) -> None:
 def test_fail_on_unused(recorded: WfPytester, mode: str) -> None:
     result = recorded.run_mode(mode, "--wf-fail-on-unused")
     result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*session failed: unused golden files (--wf-fail-on-unused)"])
     assert result.ret == 1
     assert recorded.run_mode(mode).ret == 0
 

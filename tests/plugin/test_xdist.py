@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.plugin.conftest import CALC_TEST, WfPytester
+from tests.plugin.support import CALC_TEST, WfPytester
 
 MANY = """
 import pytest
