@@ -7,8 +7,8 @@ Precedence, for every setting that exists at more than one level:
 * record mode: ``--wf-record[=all|new|none]`` > ini ``wf_record`` > ``none``. When the ``CI``
   environment variable is set, the ini value is ignored: only an explicit ``--wf-record`` on the
   command line writes anything.
-* fixtures directory: ``--wf-fixtures-dir`` > ini ``wf_fixtures_dir`` > ``fixtures``; relative
-  paths are taken from the rootdir.
+* fixtures directory: ``--wf-fixtures-dir`` (relative to the current directory) > ini
+  ``wf_fixtures_dir`` (relative to the rootdir) > ``fixtures`` under the rootdir.
 * comparison: ``--wf-float-tolerance`` > marker ``float_tolerance`` > ini ``wf_float_tolerance``
   > ``0``; ``--wf-ignore`` > marker ``ignore`` > ini ``wf_ignore_paths`` > none;
   ``--wf-compare`` > marker ``compare`` > ini ``wf_compare`` > every part.
@@ -86,7 +86,7 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         metavar="PATH",
         dest="wf_ignore",
-        help="JSON path to leave out of replay comparisons, e.g. 'results.fetch.headers' "
+        help="JSON path pattern left out of replay comparisons, e.g. '$.results.fetch.at' "
         "(repeatable; overrides markers and ini).",
     )
     group.addoption(
@@ -95,8 +95,8 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         metavar="PARTS",
         dest="wf_compare",
-        help=f"comma-separated parts of the state compared on replay (default all: "
-        f"{','.join(COMPARE_PARTS)}; overrides markers and ini).",
+        help=f"comma-separated parts of the state compared on replay, from: "
+        f"{', '.join(COMPARE_PARTS)} (default: all; overrides markers and ini).",
     )
     group.addoption(
         "--wf-fail-on-unused",

@@ -32,7 +32,8 @@ ACCEPTED: dict[str, str] = {
     "config": "engine Config fields (dict, e.g. {'allow_http': True}) or a Config",
     "seed": "seed of the engine's random sources (int, default 0)",
     "float_tolerance": "absolute tolerance for float comparisons (number >= 0)",
-    "ignore": "JSON paths left out of the comparison (list of str, e.g. 'results.fetch.at')",
+    "ignore": "JSON path patterns left out of the comparison (list of str, e.g. "
+    "'$.results.fetch.at')",
     "compare": "parts of the state to compare (list of str; default all)",
 }
 
