@@ -7,13 +7,15 @@
     result = engine.new(payload).execute()
 
 Every error the package raises derives from :class:`WfsnapError`; the whole tree lives in
-:mod:`pytest_wfsnap.errors`.
+:mod:`pytest_wfsnap.errors`. Engine and snapshot names are imported on first use, so loading
+the pytest plugin (which imports this package) stays cheap.
 """
 
-from typing import Any
+from __future__ import annotations
 
-from pytest_wfsnap import engine
-from pytest_wfsnap.engine import SNAPSHOT_API, Config, Engine, Registry, Result
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from pytest_wfsnap.errors import (
     ConfigError,
     ExecutionError,
@@ -31,14 +33,46 @@ from pytest_wfsnap.errors import (
     WorkflowTimeoutError,
 )
 
-# The snapshot API (pytest_wfsnap.engine.snapshots), imported on first use.
-_SNAPSHOT_API = SNAPSHOT_API - {"CheckpointObserver"}
+if TYPE_CHECKING:  # pragma: no cover
+    from pytest_wfsnap import engine
+    from pytest_wfsnap.engine import Config, Engine, Registry, Result
+    from pytest_wfsnap.engine.snapshots import (
+        deserialize_snapshot,
+        enable_checkpoints,
+        execute_from_snapshot,
+        load_snapshot,
+        recover,
+        save_snapshot,
+        serialize_snapshot,
+    )
+    from pytest_wfsnap.snapshot import Snapshot
+
+# name -> module it comes from, imported on first use.
+_LAZY = {
+    "engine": "pytest_wfsnap.engine",
+    "Config": "pytest_wfsnap.engine",
+    "Engine": "pytest_wfsnap.engine",
+    "Registry": "pytest_wfsnap.engine",
+    "Result": "pytest_wfsnap.engine",
+    "Snapshot": "pytest_wfsnap.snapshot",
+    "deserialize_snapshot": "pytest_wfsnap.engine.snapshots",
+    "enable_checkpoints": "pytest_wfsnap.engine.snapshots",
+    "execute_from_snapshot": "pytest_wfsnap.engine.snapshots",
+    "load_snapshot": "pytest_wfsnap.engine.snapshots",
+    "recover": "pytest_wfsnap.engine.snapshots",
+    "save_snapshot": "pytest_wfsnap.engine.snapshots",
+    "serialize_snapshot": "pytest_wfsnap.engine.snapshots",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SNAPSHOT_API:
-        return getattr(engine, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if name == "engine" else getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

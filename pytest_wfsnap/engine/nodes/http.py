@@ -38,7 +38,7 @@ from pytest_wfsnap.engine.httptransport import guarded_client
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
 from pytest_wfsnap.engine.nodes.http_body import body_to_result
 from pytest_wfsnap.engine.ssrf import Resolver, SSRFPolicy, URLPolicy, system_resolver
-from pytest_wfsnap.errors import ConfigError, HTTPNodeError
+from pytest_wfsnap.errors import ConfigError, HTTPNodeError, WfsnapError
 
 MSG_HTTP_NOT_ALLOWED = (
     "HTTP requests are not allowed (AllowHTTP=false). "
@@ -263,6 +263,10 @@ class HTTPExecutor(Executor):
                 response = plan.client.send(request, stream=True)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise _request_failed(current, _send_error_text(exc)) from None
+            except WfsnapError:
+                raise
+            except Exception as exc:  # transport-level errors httpx does not map (OSError, ...)
+                raise _request_failed(current, _send_error_text(exc)) from None
             try:
                 location = response.headers.get("location", "")
                 if plan.follow and response.status_code in REDIRECT_STATUSES and location:
@@ -307,7 +311,9 @@ class HTTPExecutor(Executor):
                 chunks.append(chunk)
                 if deadline is not None and time.monotonic() > deadline:
                     raise HTTPNodeError(f"failed to read response body: {_TIMEOUT_BODY}")
-        except httpx.HTTPError as exc:
+        except WfsnapError:
+            raise
+        except Exception as exc:  # httpx errors, and transport errors it does not map
             raise HTTPNodeError(f"failed to read response body: {_body_error_text(exc)}") from None
         return b"".join(chunks)
 
