@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
@@ -55,8 +56,11 @@ def expected_keys(settings: Settings) -> list[str]:
 def _group(name: str, build: Callable[[], list[Row]]) -> list[Row]:
     """Run one group; a crash of code still being written becomes a not-available row."""
     print(f"[benchmarks] {name} ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
     try:
-        return build()
+        rows = build()
+        print(f"[benchmarks] {name}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        return rows
     except BenchmarkError:
         raise
     except Exception as exc:

@@ -44,8 +44,8 @@ FULL = Settings()
 QUICK = Settings(
     sizes=(1_000, 10_000),
     rounds=3,
-    plugin_cases=5,
-    plugin_rounds=2,
+    plugin_cases=6,
+    plugin_rounds=1,
     suite_tests=40,
     suite_rounds=1,
 )
