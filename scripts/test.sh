@@ -12,5 +12,7 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== mypy (strict)"
 .venv/bin/mypy
+echo "== example project: replay its committed goldens (never writes)"
+(cd examples/shop && ../../.venv/bin/python -m pytest -q -p no:cacheprovider)
 echo "== pytest"
 .venv/bin/python -m pytest -n 2 -q -p no:cacheprovider "$@"
