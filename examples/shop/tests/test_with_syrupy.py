@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pytest_wfsnap import engine
-from pytest_wfsnap.plugin.syrupy_ext import WorkflowSnapshotExtension
+from pytest_wfsnap.plugin import WorkflowSnapshotExtension
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 
