@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_wfsnap.errors import GoldenFileError, SnapshotError
+from pytest_wfsnap.errors import GoldenFileError, SnapshotError, WfsnapError
 from pytest_wfsnap.plugin.compare import Drift, compare_runs, stale_reasons
+from pytest_wfsnap.plugin.definition_diff import definition_changes
 from pytest_wfsnap.plugin.golden import Golden
 from pytest_wfsnap.plugin.normalize import execution_id_for
 from pytest_wfsnap.plugin.record import result_doc
@@ -56,12 +57,56 @@ def check_fresh(golden: Golden, spec: RunSpec, path: Path) -> Snapshot:
     fingerprint = workflow_fingerprint(initial.nodes, initial.edges)
     reasons = stale_reasons(golden, fingerprint, config_to_document(spec.config), spec.seed)
     if reasons:
-        raise GoldenFileError(
-            f"stale fixture: {path} no longer matches {spec.workflow_ref}: "
-            f"{'; '.join(reasons)}. This is not a regression check: the golden must be "
-            "recorded again."
-        )
+        raise GoldenFileError(stale_message(golden, spec, path, initial, reasons))
     return initial
+
+
+def stale_message(
+    golden: Golden, spec: RunSpec, path: Path, initial: Snapshot, reasons: list[str]
+) -> str:
+    """The stale-fixture failure: what changed in the definition, node by node, and its effect.
+
+    The effect is found by running the changed workflow from the start (HTTP nodes still served
+    from the recording, the clock still the recording's) and comparing with the recorded run.
+    """
+    parts = [f"stale fixture: {path} no longer matches {spec.workflow_ref}: {'; '.join(reasons)}."]
+    final = golden.final or {}
+    recorded_nodes, recorded_edges = final.get("nodes"), final.get("edges")
+    if isinstance(recorded_nodes, list) and isinstance(recorded_edges, list):
+        changes = definition_changes(
+            recorded_nodes, recorded_edges, list(initial.nodes), list(initial.edges)
+        )
+        if changes:
+            parts.append("definition changes:\n" + "\n".join(f"  {line}" for line in changes))
+    if golden.final is not None and golden.result is not None:
+        try:
+            eng = fresh_engine(
+                spec,
+                execution_id=execution_id_for(golden.test),
+                clock=pinned_clock(golden.clock),
+                replay=recordings(golden),
+            )
+            outcome = run_to_end(eng)
+            drift = compare_runs(
+                golden_snapshot(golden.final, path, "the final state"),
+                golden.result,
+                outcome.final,
+                result_doc(outcome),
+                float_tolerance=spec.float_tolerance,
+                ignore=spec.ignore,
+                compare=spec.compare,
+            )
+            effect = drift.text() if drift else "no difference in the compared state and results"
+        except WfsnapError as exc:
+            effect = f"the changed workflow could not be run: {exc}"
+        parts.append(
+            "effect on the recorded run (the changed workflow run from the start):\n" + effect
+        )
+    parts.append(
+        "This is a stale fixture, not a regression check: record the golden again to accept "
+        "the change."
+    )
+    return "\n".join(parts)
 
 
 def start_state(golden: Golden, after: str, initial: Snapshot, path: Path) -> Snapshot:
