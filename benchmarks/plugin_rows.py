@@ -57,10 +57,10 @@ def plugin_rows(settings: Settings) -> list[Row]:
 
 def measure(project: Project, settings: Settings, names: dict[str, str]) -> list[Row]:
     cases, suite = settings.plugin_cases, settings.suite_tests
-    _require(project.pytest("test_wf.py", "--wf-record"), "recording test_wf.py", cases)
-    _require(project.pytest("test_syrupy.py", "--snapshot-update"), "syrupy update", cases)
     workers = ("-n", "2") if suite >= 20 else ()  # recording is not measured
-    _require(project.pytest("suite", *workers, "--wf-record"), "recording the suite", suite)
+    recorded = project.pytest("test_wf.py", "suite", *workers, "--wf-record")
+    _require(recorded, "recording the goldens", cases + suite)
+    _require(project.pytest("test_syrupy.py", "--snapshot-update"), "syrupy update", cases)
     goldens = project.goldens()
     if len(goldens) != cases + suite:
         raise BenchmarkError(f"expected {cases + suite} golden files, found {len(goldens)}")

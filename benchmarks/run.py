@@ -53,6 +53,14 @@ def expected_keys(settings: Settings) -> list[str]:
     return keys
 
 
+GROUP_PREFIXES = {
+    "engine": ("engine.",),
+    "snapshot": ("snapshot.", "resume."),
+    "memory": ("memory.",),
+    "plugin": ("plugin.",),
+}
+
+
 def _group(name: str, build: Callable[[], list[Row]]) -> list[Row]:
     """Run one group; a crash of code still being written becomes a not-available row."""
     print(f"[benchmarks] {name} ...", file=sys.stderr, flush=True)

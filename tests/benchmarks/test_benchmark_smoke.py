@@ -9,15 +9,22 @@ from typing import Any
 import pytest
 
 from benchmarks import inputs
-from benchmarks.run import collect, expected_keys, main
+from benchmarks.run import GROUP_PREFIXES, GROUPS, collect, expected_keys, main
 from benchmarks.settings import SMOKE, BenchmarkError
 from benchmarks.table import render
 from benchmarks.workloads import baseline, generate
 
 
-def test_every_row_is_produced_with_checked_results() -> None:
-    rows = collect(SMOKE)
-    assert [row.key for row in rows] == expected_keys(SMOKE)
+def test_every_expected_row_belongs_to_a_group() -> None:
+    prefixes = tuple(p for group in GROUPS for p in GROUP_PREFIXES[group])
+    assert all(key.startswith(prefixes) for key in expected_keys(SMOKE))
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_every_row_is_produced_with_checked_results(group: str) -> None:
+    rows = collect(SMOKE, (group,))
+    wanted = [k for k in expected_keys(SMOKE) if k.startswith(GROUP_PREFIXES[group])]
+    assert [row.key for row in rows] == wanted, [row.note for row in rows]
     unavailable = {row.key: row.note for row in rows if not row.available}
     assert unavailable == {}
     for row in rows:
