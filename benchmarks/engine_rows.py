@@ -13,6 +13,7 @@ from pytest_wfsnap import engine
 from pytest_wfsnap.engine.config import Config
 
 LINEARITY = Target("<=", 12, on="figure", meaning="time grows at most 12x per 10x nodes")
+OVERHEAD = Target("<=", 3, meaning="executing costs at most 3x the bare loop")
 
 
 def engine_cases(payload: dict[str, Any], config: Config) -> list[Case]:
@@ -42,6 +43,7 @@ def engine_rows(settings: Settings) -> list[Row]:
                     unit="time",
                     figure=medians[name],
                     baseline=bare,
+                    target=OVERHEAD if name == "execute" else None,
                     peak_figure=peaks.get(name),
                     peak_baseline=peaks.get("bare"),
                     extra={

@@ -12,6 +12,7 @@ from benchmarks.settings import BenchmarkError, Settings
 from benchmarks.table import Row, Target, unavailable
 
 XDIST = Target("<=", 1 / 1.6, meaning=">= 1.6x faster with -n 2")
+PER_TEST = Target("<=", 0.25, meaning="at most a quarter of syrupy's JSON assert")
 
 
 class PluginUnusable(Exception):
@@ -101,8 +102,9 @@ def measure(project: Project, settings: Settings, names: dict[str, str]) -> list
             unit="time",
             figure=wf_test,
             baseline=syrupy_test,
+            target=PER_TEST,
             note=(
-                "no target given (reported); setup+call+teardown wall time, median of "
+                "setup+call+teardown wall time, median of "
                 f"{len(per_test['wf'])} tests (each session's first test left out: "
                 f"{statistics.median(first_test['wf']) * 1000:.0f} ms vs "
                 f"{statistics.median(first_test['syrupy']) * 1000:.0f} ms); "
