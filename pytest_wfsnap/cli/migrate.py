@@ -1,4 +1,4 @@
-"""``wfsnap migrate FILE...``: rewrite snapshots in the current format version.
+"""``wfsnap migrate FILE...``: rewrite snapshots and golden files in the current format version.
 
 Each file (any supported version: Go engine 1.0.0 snapshots included) is read, validated,
 migrated and written back atomically, in place unless ``--output PATH`` (one FILE only).
@@ -6,6 +6,10 @@ The layers of the file are kept unless asked otherwise: ``--format json|binary``
 ``--compress zstd|gzip|none``, ``--encrypt`` (with the first ``--key``/``$WFSNAP_SNAPSHOT_KEY``)
 or ``--decrypt``. A file already current with the same layers is left untouched.
 ``--check`` only reports which files need migrating (exit 1 if any).
+
+Golden files of the pytest plugin (JSON objects with a ``format`` key) are migrated too: the
+golden format and every snapshot inside it (what ``pytest --wf-migrate-goldens`` does). A
+directory stands for every golden file (``*.golden.json``) under it.
 
 Exit status 0 on success, 1 when ``--check`` finds files to migrate, 2 when a file cannot be
 read or is not a valid snapshot (the other files are still processed).
@@ -30,6 +34,8 @@ from pytest_wfsnap.cli.common import (
 )
 from pytest_wfsnap.engine.snapshots import deserialize_snapshot, serialize_snapshot
 from pytest_wfsnap.errors import SnapshotError, WfsnapError, describe
+from pytest_wfsnap.plugin.golden import CURRENT_FORMAT, load_golden
+from pytest_wfsnap.plugin.paths import GOLDEN_SUFFIX
 from pytest_wfsnap.snapshot import (
     BINARY_MAGIC,
     COMPRESSIONS,
@@ -90,7 +96,12 @@ def register(subparsers: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("files", metavar="FILE", nargs="+", help="snapshot files")
+    parser.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="+",
+        help="snapshot or golden files; a directory: every golden file under it",
+    )
     parser.add_argument("--output", "-o", metavar="PATH", help="write here (one FILE only)")
     parser.add_argument("--format", choices=("json", "binary"), help="output format")
     parser.add_argument("--compress", choices=(*COMPRESSIONS, "none"), help="output compression")
@@ -113,9 +124,69 @@ def _target(source: Layers, args: argparse.Namespace) -> Layers:
     return Layers(fmt, compression, encrypted, FORMAT_VERSION)
 
 
+def is_golden(data: bytes) -> bool:
+    """True for a JSON object with a ``format`` key (a golden file; snapshots have none)."""
+    if data.lstrip()[:1] != b"{":
+        return False
+    try:
+        doc = msgspec.json.decode(data)
+    except (msgspec.DecodeError, ValueError):
+        return False
+    return isinstance(doc, dict) and "format" in doc
+
+
+def migrate_golden(path: str, output: str, args: argparse.Namespace, data: bytes) -> bool:
+    """Migrate one golden file; returns whether it needed (or, with --check, needs) rewriting."""
+    layers = [
+        flag
+        for flag, given in (
+            ("--format", args.format),
+            ("--compress", args.compress),
+            ("--encrypt", args.encrypt),
+            ("--decrypt", args.decrypt),
+        )
+        if given
+    ]
+    if layers:
+        raise UsageError(
+            f"{path} is a golden file (plain JSON); {', '.join(layers)} can only be used with "
+            "snapshot files"
+        )
+    loaded = load_golden(data, Path(path))
+    if not loaded.migrated and output == path:
+        print(f"up to date: {path} ({CURRENT_FORMAT})")
+        return False
+    if args.check:
+        print(f"needs migration: {path} ({loaded.source})")
+        return True
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(output, loaded.current_bytes())
+    where = path if output == path else f"{path} -> {output}"
+    print(f"migrated: {where} ({loaded.source} -> {CURRENT_FORMAT})")
+    return True
+
+
+def expand(path: str) -> list[str]:
+    """The files a FILE argument stands for: itself, or the golden files under a directory."""
+    directory = Path(path)
+    if not directory.is_dir():
+        return [path]
+    found = sorted(
+        str(file)
+        for file in directory.rglob(f"*{GOLDEN_SUFFIX}")
+        if file.is_file()
+        and not any(part.startswith(".") for part in file.relative_to(directory).parts)
+    )
+    if not found:
+        raise UsageError(f"{path}: no golden files (*{GOLDEN_SUFFIX}) in this directory")
+    return found
+
+
 def migrate_file(path: str, output: str, args: argparse.Namespace, keys: list[KeyLike]) -> bool:
     """Migrate one file; returns whether it needed (or, with --check, needs) rewriting."""
     data = read_file(path)
+    if is_golden(data):
+        return migrate_golden(path, output, args, data)
     try:
         snap = deserialize_snapshot(data, keys=keys or None)
         source = inspect_layers(data, keys)
@@ -149,26 +220,47 @@ def migrate_file(path: str, output: str, args: argparse.Namespace, keys: list[Ke
 
 @cli_errors
 def migrate(args: argparse.Namespace) -> int:
-    if args.output is not None and len(args.files) != 1:
+    if args.output is not None and (len(args.files) != 1 or Path(args.files[0]).is_dir()):
         raise UsageError("--output needs exactly one FILE")
     keys: list[KeyLike] = list(keys_from_args(args) or keys_from_env())
     failures = 0
     pending = 0
     for path in args.files:
         try:
-            changed = migrate_file(path, args.output or path, args, keys)
-        except WfsnapError as exc:
+            files = expand(path)
+        except UsageError as exc:
             error(describe(exc))
             failures += 1
             continue
-        except OSError as exc:
-            error(f"{path}: {exc.strerror or exc}")
-            failures += 1
-            continue
-        pending += changed
+        for file in files:
+            outcome = _migrate_one(file, args.output or file, args, keys)
+            failures += outcome is None
+            pending += bool(outcome)
     if failures:
         return 2
     return 1 if args.check and pending else 0
 
 
-__all__ = ["Layers", "inspect_layers", "migrate", "migrate_file", "register"]
+def _migrate_one(
+    path: str, output: str, args: argparse.Namespace, keys: list[KeyLike]
+) -> bool | None:
+    """Whether ``path`` needed rewriting; ``None`` (reported) when it could not be migrated."""
+    try:
+        return migrate_file(path, output, args, keys)
+    except WfsnapError as exc:
+        error(describe(exc))
+    except OSError as exc:
+        error(f"{path}: {exc.strerror or exc}")
+    return None
+
+
+__all__ = [
+    "Layers",
+    "expand",
+    "inspect_layers",
+    "is_golden",
+    "migrate",
+    "migrate_file",
+    "migrate_golden",
+    "register",
+]

@@ -26,7 +26,7 @@ from pytest_wfsnap.errors import (
     SnapshotError,
 )
 from pytest_wfsnap.plugin.compare import Drift, compare_results, compare_runs
-from pytest_wfsnap.plugin.golden import Golden, decode_golden, encode_golden, read_bytes
+from pytest_wfsnap.plugin.golden import Golden, decode_golden, golden_bytes, load_golden, read_bytes
 from pytest_wfsnap.plugin.golden import write_if_changed as write_golden
 from pytest_wfsnap.plugin.normalize import execution_id_for
 from pytest_wfsnap.plugin.options import record_command, resolve
@@ -106,7 +106,13 @@ class WfSnapshot:
             if self._golden is None:
                 if self._original is None:
                     raise GoldenFileError(self._missing_message())
-                self._golden = decode_golden(self._original, self._shown_path)
+                loaded = load_golden(self._original, self._shown_path)
+                if loaded.migrated:  # read as it is; rewritten only when asked
+                    rewrite = self._wf.settings.migrate_goldens
+                    if rewrite:
+                        write_golden(self.golden_path, loaded.current_bytes())
+                    self._wf.note_outdated(self.golden_path, migrated=rewrite)
+                self._golden = loaded.golden
             return self._golden
 
     def start_state(self, after: str | None = None, **kwargs: Any) -> Snapshot:
@@ -208,7 +214,7 @@ class WfSnapshot:
                 golden = Golden(test=self.nodeid, clock=recording_time(self._previous()))
             if golden is not None:
                 golden = golden.model_copy(update={"snapshots": dict(self._snapshots)})
-                data = encode_golden(golden)
+                data = golden_bytes(golden, self._original)
                 write_golden(self.golden_path, data)
                 if self._original is None:
                     self._outcome = "recorded"

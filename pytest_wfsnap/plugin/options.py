@@ -7,6 +7,8 @@ Precedence, for every setting that exists at more than one level:
 * record mode: ``--wf-record[=all|new|none]`` > ini ``wf_record`` > ``none``. When the ``CI``
   environment variable is set, the ini value is ignored: only an explicit ``--wf-record`` on the
   command line writes anything.
+* rewriting goldens of an older format: only ``--wf-migrate-goldens`` on the command line (no ini
+  setting, so a CI run never rewrites them unless the flag is given).
 * fixtures directory: ``--wf-fixtures-dir`` (relative to the current directory) > ini
   ``wf_fixtures_dir`` (relative to the rootdir) > ``fixtures`` under the rootdir.
 * comparison: ``--wf-float-tolerance`` > marker ``float_tolerance`` > ini ``wf_float_tolerance``
@@ -99,6 +101,14 @@ def add_options(parser: pytest.Parser) -> None:
         f"{', '.join(COMPARE_PARTS)} (default: all; overrides markers and ini).",
     )
     group.addoption(
+        "--wf-migrate-goldens",
+        action="store_true",
+        default=False,
+        dest="wf_migrate_goldens",
+        help="rewrite every golden file the session reads that is in an older format, in the "
+        "current format (content unchanged). Without it, old goldens are read as they are.",
+    )
+    group.addoption(
         "--wf-fail-on-unused",
         action="store_true",
         default=False,
@@ -165,6 +175,7 @@ class Settings:
     in_ci: bool
     fail_on_unused: bool
     delete_unused: bool
+    migrate_goldens: bool
     cli_float_tolerance: float | None
     cli_ignore: tuple[str, ...] | None
     cli_compare: tuple[str, ...] | None
@@ -244,6 +255,7 @@ def load_settings(config: pytest.Config) -> Settings:
         in_ci=in_ci,
         fail_on_unused=bool(config.getoption("wf_fail_on_unused")),
         delete_unused=bool(config.getoption("wf_delete_unused")),
+        migrate_goldens=bool(config.getoption("wf_migrate_goldens")),
         cli_float_tolerance=cli_tol,
         cli_ignore=tuple(cli_ignore) if cli_ignore is not None else None,
         cli_compare=parse_compare([cli_compare], "--wf-compare") if cli_compare else None,

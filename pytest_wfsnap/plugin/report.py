@@ -12,14 +12,19 @@ _MAX_LISTED = 20
 def header_line(wf: WfsnapSession) -> str:
     settings = wf.settings
     mode = settings.record_mode
-    if mode == "none":
+    if mode == "none" and settings.migrate_goldens:
+        what = "replay (writes only goldens in an older format, rewritten by --wf-migrate-goldens)"
+    elif mode == "none":
         what = "replay (never writes)"
     elif mode == "new":
         what = "record new goldens (--wf-record=new)"
     else:
         what = "record all goldens (--wf-record=all)"
+    if settings.migrate_goldens and mode == "new":
+        what += "; replayed goldens in an older format are rewritten (--wf-migrate-goldens)"
     if settings.in_ci and not settings.record_explicit:
-        what += "; CI set: no writes without --wf-record"
+        writes = "recording" if settings.migrate_goldens else "writes"
+        what += f"; CI set: no {writes} without --wf-record"
     return f"wfsnap: {what}, fixtures dir: {wf.relpath(settings.fixtures_dir)}"
 
 
@@ -32,7 +37,15 @@ def summary_lines(wf: WfsnapSession) -> list[str]:
         return []
     parts = [f"{counts.get(name, 0)} {name}" for name in OUTCOMES]
     parts.append(f"{n_unused} unused")
+    if wf.settings.migrate_goldens:
+        parts.append(f"{len(wf.migrated)} migrated")
     lines = ["golden files: " + ", ".join(parts)]
+    not_migrated = len(wf.outdated - wf.migrated)
+    if not_migrated:
+        lines.append(
+            f"{not_migrated} golden file(s) in an older format were read as they are; "
+            "rewrite them in the current format with: pytest --wf-migrate-goldens"
+        )
     if unused is None:
         return lines
     fixtures = wf.settings.fixtures_dir

@@ -51,6 +51,8 @@ class WfsnapSession:
     selection: Selection = field(default_factory=Selection)
     unused: UnusedResult | None = None
     messages: list[str] = field(default_factory=list)
+    outdated: set[str] = field(default_factory=set)  # goldens read in an older format
+    migrated: set[str] = field(default_factory=set)  # ... and rewritten (--wf-migrate-goldens)
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> WfsnapSession:
@@ -102,6 +104,13 @@ class WfsnapSession:
     def set_outcome(self, nodeid: str, outcome: Outcome) -> None:
         self.outcomes[nodeid] = outcome
 
+    def note_outdated(self, path: Path, *, migrated: bool) -> None:
+        """A golden in an older format was read (and rewritten in the current one)."""
+        rel = self.relpath(path)
+        self.outdated.add(rel)
+        if migrated:
+            self.migrated.add(rel)
+
     def counts(self) -> Counter[str]:
         return Counter(self.outcomes.values())
 
@@ -111,9 +120,16 @@ class WfsnapSession:
             if outcome in OUTCOMES:
                 self.outcomes[nodeid] = outcome
         self.selection.merge(Selection.from_json(data.get("selection", {})))
+        self.outdated.update(data.get("outdated", ()))
+        self.migrated.update(data.get("migrated", ()))
 
     def worker_report(self) -> dict[str, Any]:
-        return {"outcomes": dict(self.outcomes), "selection": self.selection.to_json()}
+        return {
+            "outcomes": dict(self.outcomes),
+            "selection": self.selection.to_json(),
+            "outdated": sorted(self.outdated),
+            "migrated": sorted(self.migrated),
+        }
 
     # --- end of session ----------------------------------------------------------------------
     def finish(self, session: pytest.Session) -> None:

@@ -57,7 +57,11 @@ def test_unknown_version(recorded: WfPytester) -> None:
     result = recorded.run("test_calc.py::test_calc")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        [f"*golden file {GOLDEN} has format version 99; this release reads version 1*"]
+        [
+            f"*golden file {GOLDEN} has format version 99 (written by pytest-wfsnap *); this "
+            "release (pytest-wfsnap *) reads golden format versions 1, 2; it comes from a newer "
+            "release: upgrade pytest-wfsnap to read it"
+        ]
     )
 
 

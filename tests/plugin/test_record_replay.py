@@ -31,7 +31,9 @@ def test_golden_content(wf: WfPytester) -> None:
     wf.run("--wf-record").assert_outcomes(passed=4)
     golden = wf.golden("test_calc/test_from_sum.golden.json")
     assert golden["format"] == "pytest-wfsnap golden"
-    assert golden["version"] == 1
+    assert golden["version"] == 2
+    assert golden["written_by"].startswith("pytest-wfsnap ")
+    assert golden["snapshot_version"] == "2.0.0"
     assert golden["test"] == "test_calc.py::test_from_sum"
     assert golden["workflow"]["path"] == "workflows/calc.json"
     assert len(golden["workflow"]["fingerprint"]) == 64
