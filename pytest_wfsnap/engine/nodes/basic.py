@@ -13,7 +13,7 @@ from pytest_wfsnap.engine.nodes._gotext import (
     go_upper,
 )
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, need_inputs
-from pytest_wfsnap.engine.nodes.gotypes import given
+from pytest_wfsnap.engine.nodes.gotypes import given, int_field, str_field
 from pytest_wfsnap.errors import NodeError
 
 # A repeat whose output would exceed this many bytes fails cleanly instead of exhausting memory.
@@ -33,7 +33,7 @@ class OperationExecutor(Executor):
         # Go type-asserts float64: engine-made ints and bools are not numbers here.
         if not isinstance(left, float) or not isinstance(right, float):
             raise NodeError("operation inputs must be numbers")
-        op = params["op"]
+        op = str_field(params, "op", node)
         if op == "add":
             return left + right
         if op == "subtract":
@@ -64,11 +64,12 @@ class TextOperationExecutor(Executor):
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         need_inputs(inputs, "text operation needs at least 1 input")
-        op = params["text_op"]
+        op = str_field(params, "text_op", node)
         if op == "concat":
-            return _concat(inputs, params["separator"])
+            return _concat(inputs, str_field(params, "separator", node))
         if op == "repeat":
-            return _repeat(inputs[0], params["repeat_n"] if given(node, "repeat_n") else None)
+            count = int_field(params, "repeat_n", node) if given(node, "repeat_n") else None
+            return _repeat(inputs[0], count)
         text = inputs[0]
         if not isinstance(text, str):
             raise NodeError("text operation input must be text/string")

@@ -11,7 +11,13 @@ from typing import Any
 
 from pytest_wfsnap.engine.expr import evaluate, evaluate_simple_condition
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
-from pytest_wfsnap.engine.nodes.gotypes import given
+from pytest_wfsnap.engine.nodes.gotypes import (
+    bool_field,
+    given,
+    object_list_field,
+    str_field,
+    str_list_field,
+)
 from pytest_wfsnap.errors import NodeError
 
 DEFAULT_SPLIT_PATHS = ("path1", "path2")
@@ -25,7 +31,7 @@ class ConditionExecutor(Executor):
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         value = first_input(inputs, "condition node needs at least 1 input")
-        condition = params["condition"]
+        condition = str_field(params, "condition", node)
         try:
             met = evaluate(condition, value, rt.expr_context())
         except NodeError:
@@ -49,16 +55,16 @@ class SwitchExecutor(Executor):
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         value = first_input(inputs, "switch node requires at least one input")
         ctx = rt.expr_context()
-        for index, case in enumerate(params["cases"] or []):
-            if case["is_default"]:
+        for index, case in enumerate(object_list_field(params, "cases", node)):
+            if bool_field(case, "is_default", node):
                 return {
                     "value": value,
                     "matched": False,
                     "case": "default",
-                    "output_path": case["output_path"] or "default",
+                    "output_path": str_field(case, "output_path", node) or "default",
                     "case_index": index,
                 }
-            when = case["when"]
+            when = str_field(case, "when", node)
             try:
                 matched = evaluate(when, value, ctx)
             except NodeError:
@@ -68,7 +74,7 @@ class SwitchExecutor(Executor):
                     "value": value,
                     "matched": True,
                     "case": when,
-                    "output_path": case["output_path"],
+                    "output_path": str_field(case, "output_path", node),
                     "case_index": index,
                 }
         # Unreachable for decoded payloads (exactly one default case is required); kept so a
@@ -83,7 +89,9 @@ class JoinExecutor(Executor):
     data_struct = "JoinData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        strategy = params["join_strategy"] if given(node, "join_strategy") else "all"
+        strategy = "all"
+        if given(node, "join_strategy"):
+            strategy = str_field(params, "join_strategy", node)
         if strategy == "all":
             need_inputs(inputs, "join node with 'all' strategy requires at least one input")
             return {"strategy": "all", "values": list(inputs), "count": len(inputs)}
@@ -104,7 +112,7 @@ class SplitExecutor(Executor):
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         value = first_input(inputs, "split node requires at least one input")
-        paths = list(params["paths"] or DEFAULT_SPLIT_PATHS)
+        paths = str_list_field(params, "paths", node) or list(DEFAULT_SPLIT_PATHS)
         return {"value": value, "paths": paths, "outputs": dict.fromkeys(paths, value)}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pytest_wfsnap.engine.gofmt import parse_duration
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
+from pytest_wfsnap.engine.nodes.gotypes import str_field
 from pytest_wfsnap.errors import NodeError
 
 
@@ -19,7 +20,7 @@ class DelayExecutor(Executor):
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         value = inputs[0] if inputs else None
-        duration = params["duration"]
+        duration = str_field(params, "duration", node)
         try:
             nanoseconds = parse_duration(duration)
         except NodeError as exc:

@@ -154,6 +154,16 @@ def str_list_field(params: Mapping[str, Any], key: str, node: NodeSpec) -> list[
     return list(value)
 
 
+def object_list_field(params: Mapping[str, Any], key: str, node: NodeSpec) -> list[dict[str, Any]]:
+    """A Go ``[]Struct`` field (switch cases, context values): [] when absent or null."""
+    value = params.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _wrong_type(node, key, "a list of objects", value)
+    return value
+
+
 def given(node: NodeSpec, key: str) -> bool:
     """Whether the Go pointer field ``key`` is set: present in the node data and not null.
 
@@ -304,6 +314,7 @@ __all__ = [
     "item_scope",
     "not_array",
     "number_param",
+    "object_list_field",
     "positive_count",
     "require_array",
     "str_field",

@@ -18,7 +18,7 @@ class _DataValueExecutor(Executor):
     field: ClassVar[str] = ""
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        return params[self.field]
+        return params.get(self.field)
 
 
 class NumberExecutor(_DataValueExecutor):

@@ -18,7 +18,7 @@ from pytest_wfsnap.engine.nodes._gojson import decode_document, decode_first_val
 from pytest_wfsnap.engine.nodes._gotext import go_trim_space, go_upper
 from pytest_wfsnap.engine.nodes._goxml import XMLError, read_root
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
-from pytest_wfsnap.engine.nodes.gotypes import given
+from pytest_wfsnap.engine.nodes.gotypes import bool_field, given, str_field
 from pytest_wfsnap.errors import NodeError
 
 SUPPORTED_INPUT = "AUTO, JSON, CSV, TSV, YAML, XML"
@@ -130,7 +130,9 @@ class ParseExecutor(Executor):
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         need_inputs(inputs, "parse node requires input")
         text = to_text(inputs[0])
-        kind = go_upper(params["input_type"]) if given(node, "input_type") else "AUTO"
+        kind = "AUTO"
+        if given(node, "input_type"):
+            kind = go_upper(str_field(params, "input_type", node))
         if kind == "AUTO":
             kind, value = detect_format(text)
             if value is not _NOT_DECODED:
@@ -207,15 +209,20 @@ class FormatExecutor(Executor):
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         value = first_input(inputs, "format node requires input")
-        kind = go_upper(params["output_type"]) if given(node, "output_type") else "JSON"
-        include_headers = params["include_headers"] if given(node, "include_headers") else True
+        kind = "JSON"
+        if given(node, "output_type"):
+            kind = go_upper(str_field(params, "output_type", node))
+        include_headers = True
+        if given(node, "include_headers"):
+            include_headers = bool_field(params, "include_headers", node)
         if kind == "JSON":
+            indent = bool_field(params, "pretty_print", node)
             try:
-                return go_json_dumps(value, indent=params["pretty_print"])
+                return go_json_dumps(value, indent=indent)
             except NodeError as exc:
                 raise NodeError(f"failed to format as JSON: {exc}") from None
         if kind == "CSV":
-            raw = params["delimiter"].encode("utf-8", "surrogatepass")
+            raw = str_field(params, "delimiter", node).encode("utf-8", "surrogatepass")
             # Go uses the first *byte* of the delimiter as the separator rune.
             return format_csv(value, chr(raw[0]) if raw else ",", include_headers)
         if kind == "TSV":

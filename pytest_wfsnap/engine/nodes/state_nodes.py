@@ -16,7 +16,7 @@ from typing import Any
 from pytest_wfsnap.engine.gofmt import go_type, parse_duration
 from pytest_wfsnap.engine.nodes._context_values import convert_typed_value
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input
-from pytest_wfsnap.engine.nodes.gotypes import given
+from pytest_wfsnap.engine.nodes.gotypes import float_field, given, object_list_field, str_field
 from pytest_wfsnap.engine.state import VariableNotFound
 from pytest_wfsnap.errors import NodeError
 
@@ -30,7 +30,7 @@ class VariableExecutor(Executor):
     data_struct = "VariableData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        name, op = params["var_name"], params["var_op"]
+        name, op = str_field(params, "var_name", node), str_field(params, "var_op", node)
         if op == "set":
             value = first_input(inputs, "variable set operation requires input value")
             rt.set_variable(name, value)
@@ -54,12 +54,12 @@ class AccumulatorExecutor(Executor):
     data_struct = "AccumulatorData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        op = params["accum_op"]
+        op = str_field(params, "accum_op", node)
         state = rt.state
         with state.lock:
             current = state.get_accumulator()
             if current is None:
-                current = params["initial_value"]
+                current = params.get("initial_value")
                 if current is None:
                     current = [] if op == "array" else _ACCUMULATOR_START.get(op)
                 state.set_accumulator(current)
@@ -104,9 +104,9 @@ class CounterExecutor(Executor):
     data_struct = "CounterData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        op = params["counter_op"]
-        initial = params["initial_value"]
-        delta = params["delta"] if given(node, "delta") else 1.0
+        op = str_field(params, "counter_op", node)
+        initial = params.get("initial_value")
+        delta = float_field(params, "delta", node) if given(node, "delta") else 1.0
         state = rt.state
         with state.lock:
             current = float(state.get_counter())
@@ -134,10 +134,10 @@ class CacheExecutor(Executor):
     data_struct = "CacheData"
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        op, key = params["cache_op"], params["cache_key"]
+        op, key = str_field(params, "cache_op", node), str_field(params, "cache_key", node)
         if op == "set":
             value = first_input(inputs, "cache set operation requires an input value")
-            ttl_text: str | None = params["ttl"] if given(node, "ttl") else None
+            ttl_text = str_field(params, "ttl", node) if given(node, "ttl") else None
             ttl = DEFAULT_CACHE_TTL
             if ttl_text is not None:
                 try:
@@ -165,13 +165,13 @@ class _ContextExecutor(Executor):
         raise NotImplementedError  # pragma: no cover - both subclasses implement it
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
-        entries = params["context_values"] or []
+        entries = object_list_field(params, "context_values", node)
         if entries:
             converted: dict[str, Any] = {}
             for entry in entries:
-                name, kind = entry["name"], entry["type"]
+                name, kind = str_field(entry, "name", node), str_field(entry, "type", node)
                 try:
-                    value = convert_typed_value(entry["value"], kind)
+                    value = convert_typed_value(entry.get("value"), kind)
                 except NodeError as exc:
                     raise NodeError(
                         f"{self.node_type} node: error converting {name} ({kind}): {exc}"
@@ -181,7 +181,7 @@ class _ContextExecutor(Executor):
             return {"type": self.result_type, self.values_key: converted}
         if not given(node, "context_name"):
             raise NodeError(f"{self.node_type} node missing context_name or context_values")
-        name, value = params["context_name"], params["context_value"]
+        name, value = str_field(params, "context_name", node), params.get("context_value")
         if value is None:
             raise NodeError(f"{self.node_type} node missing context_value")
         self.store(rt, name, value)

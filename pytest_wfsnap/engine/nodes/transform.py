@@ -7,7 +7,7 @@ from typing import Any
 from pytest_wfsnap.engine.expr.values import flatten_deep
 from pytest_wfsnap.engine.gofmt import go_type
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input, need_inputs
-from pytest_wfsnap.engine.nodes.gotypes import given
+from pytest_wfsnap.engine.nodes.gotypes import given, str_field, str_list_field
 from pytest_wfsnap.errors import NodeError
 
 
@@ -22,11 +22,11 @@ class ExtractExecutor(Executor):
         if not isinstance(source, dict):
             raise NodeError(f"extract node requires object input, got {go_type(source)}")
         if given(node, "field"):  # `field` wins over `fields` when both are set
-            field = params["field"]
+            field = str_field(params, "field", node)
             if field not in source:
                 raise NodeError(f"field '{field}' not found in input object")
             return {"field": field, "value": source[field]}
-        fields = params["fields"] or []
+        fields = str_list_field(params, "fields", node)
         if fields:
             return {name: source[name] for name in fields if name in source}
         raise NodeError("extract node requires 'field' or 'fields' configuration")
@@ -40,7 +40,7 @@ class TransformExecutor(Executor):
 
     def run(self, params: dict[str, Any], inputs: list[Any], rt: Runtime, node: NodeSpec) -> Any:
         need_inputs(inputs, "transform node requires input")
-        kind = params["transform_type"]
+        kind = str_field(params, "transform_type", node)
         if kind == "to_array":
             return list(inputs)
         if kind == "to_object":
