@@ -11,41 +11,16 @@ import random
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from pytest_wfsnap.engine.config import Config
-from pytest_wfsnap.engine.expr.context import ExprContext
+from pytest_wfsnap.engine.expr.context import ExprContext, Overlay
 from pytest_wfsnap.engine.limits import check_variable, http_limit_message, timeout_message
 from pytest_wfsnap.engine.state import Clock, StateManager, utc_now
 from pytest_wfsnap.errors import LimitError, WorkflowTimeoutError
-
-
-class Overlay(Mapping[str, Any]):
-    """A read-only view of ``top`` over ``base`` (keys of ``top`` win); nothing is copied."""
-
-    __slots__ = ("base", "top")
-
-    def __init__(self, top: Mapping[str, Any], base: Mapping[str, Any]) -> None:
-        self.top = top
-        self.base = base
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self.top:
-            return self.top[key]
-        return self.base[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.top or key in self.base
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.top
-        yield from (key for key in self.base if key not in self.top)
-
-    def __len__(self) -> int:
-        return len(self.top) + sum(1 for key in self.base if key not in self.top)
 
 
 class RunServices:

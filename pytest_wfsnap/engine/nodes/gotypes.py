@@ -20,10 +20,10 @@ gives them one vocabulary for that:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from pytest_wfsnap.engine.expr.context import ExprContext
+from pytest_wfsnap.engine.expr.context import ExprContext, Overlay
 from pytest_wfsnap.engine.gofmt import go_type
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime, first_input
 from pytest_wfsnap.errors import NodeError
@@ -248,38 +248,6 @@ def unwrap_array(value: Any) -> list[Any] | None:
 
 
 # --- expression contexts ------------------------------------------------------------------------
-
-
-class Overlay(Mapping[str, Any]):
-    """Read-only view of ``top`` over ``base``: the per-element variables over the workflow's.
-
-    ``top`` is a plain dict the executor updates for every element; nothing is copied.
-    """
-
-    __slots__ = ("base", "top")
-
-    def __init__(self, top: dict[str, Any], base: Mapping[str, Any]) -> None:
-        self.top = top
-        self.base = base
-
-    def __getitem__(self, key: str) -> Any:
-        top = self.top
-        if key in top:
-            return top[key]
-        return self.base[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.top or key in self.base
-
-    def __iter__(self) -> Iterator[str]:
-        top = self.top
-        yield from top
-        for key in self.base:
-            if key not in top:
-                yield key
-
-    def __len__(self) -> int:
-        return len(self.top) + sum(1 for key in self.base if key not in self.top)
 
 
 def item_scope(rt: Runtime, top: dict[str, Any]) -> ExprContext:
