@@ -11,13 +11,17 @@ golden *stale*, reported as such before any run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from pytest_wfsnap.plugin.golden import Golden
 from pytest_wfsnap.plugin.json_diff import Ignore, diff_values, render_change
-from pytest_wfsnap.snapshot import Snapshot, diff_snapshots
+from pytest_wfsnap.snapshot import Snapshot, diff_snapshots, snapshot_to_document
 from pytest_wfsnap.snapshot.diff import VOLATILE_PATHS
 
 MAX_CHANGES = 40
@@ -59,6 +63,68 @@ def ignore_patterns(ignore: Sequence[str], compare: Sequence[str]) -> tuple[str,
     return (*ALWAYS_IGNORED, *excluded, *(user_pattern(p) for p in ignore if p.strip()))
 
 
+# Top-level keys of a snapshot document whose values the diff visits only below the key
+# (``$.results.<node>``, ``$.nodes[id=<node>]``): an exact pattern naming the key skips nothing.
+_COMPARED_BELOW = frozenset({"results", "http_recordings", "nodes"})
+_WILDCARDS = re.compile(r"[*?\[]")
+_SAME_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def _not_plain_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not a plain JSON value")
+
+
+def same_values(a: Any, b: Any) -> bool:
+    """True when two JSON values are identical, types included (``1`` is not ``1.0``, ``True``
+    is not ``1``), so that no structural diff, with or without tolerance, can find a change.
+
+    Both must have the same canonical bytes (which tell the types apart) and both must equal
+    the value those bytes read back as: JSON encoders write NaN and infinities as ``null``, so
+    this second check finds any of them (the diffs never call two NaNs equal-and-unchanged in
+    the same way). False means "maybe different": anything that is not a plain JSON value (a
+    subclass, a tuple against a list, a non-string key, an integer past 64 bits) is left to
+    the full diff."""
+    try:
+        encoded = orjson.dumps(a, default=_not_plain_json, option=_SAME_OPTIONS)
+        if encoded != orjson.dumps(b, default=_not_plain_json, option=_SAME_OPTIONS):
+            return False
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return False
+    decoded = orjson.loads(encoded)
+    return bool(a == decoded and b == decoded)
+
+
+def wholly_ignored(key: str, patterns: Sequence[str]) -> bool:
+    """True when the patterns leave out every path under the document's top-level ``key``
+    (``$.config*``, or ``$.snapshot_time`` for a value the diff compares as a whole).
+
+    Only patterns that are a literal prefix followed by ``*``, or exact paths, are judged;
+    any other pattern counts as not covering the key (its values are then compared)."""
+    path = f"$.{key}"
+    for pattern in patterns:
+        if pattern == path and key not in _COMPARED_BELOW:
+            return True
+        prefix = pattern[:-1]
+        if pattern.endswith("*") and not _WILDCARDS.search(prefix) and path.startswith(prefix):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _left_out(keys: tuple[str, ...], patterns: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(key for key in keys if wholly_ignored(key, patterns))
+
+
+def _compared_part(doc: dict[str, Any], patterns: tuple[str, ...]) -> dict[str, Any]:
+    left_out = _left_out(tuple(doc), patterns)
+    return {key: value for key, value in doc.items() if key not in left_out}
+
+
 @dataclass(frozen=True, slots=True)
 class Drift:
     """The differences between a recorded run and a replayed one (empty: they match)."""
@@ -87,26 +153,36 @@ def compare_runs(
     ignore: Sequence[str],
     compare: Sequence[str],
 ) -> Drift:
-    """Compare a run with a recorded one, on the selected parts of the state."""
+    """Compare a run with a recorded one, on the selected parts of the state.
+
+    The compared parts are first checked for identity as a whole (:func:`same_values`, in C);
+    only when they are not identical is the structural diff walked to find the changes."""
     patterns = ignore_patterns(ignore, compare)
-    state = diff_snapshots(old_final, new_final, abs_tol=float_tolerance, ignore_paths=patterns)
-    result_changes = list(
-        diff_values(
-            {"final_output": old_result.get("final_output"), "errors": old_result.get("errors")},
-            {"final_output": new_result.get("final_output"), "errors": new_result.get("errors")},
-            path="$",
-            float_tolerance=float_tolerance,
-            ignore=Ignore(patterns),
+    state_changes, state_text = 0, ""
+    old_doc, new_doc = snapshot_to_document(old_final), snapshot_to_document(new_final)
+    if not same_values(_compared_part(old_doc, patterns), _compared_part(new_doc, patterns)):
+        state = diff_snapshots(old_final, new_final, abs_tol=float_tolerance, ignore_paths=patterns)
+        state_changes = len(state.changes)
+        if state:
+            state_text = state.to_text(max_changes=MAX_CHANGES, max_value_chars=MAX_VALUE_CHARS)
+    old_part = {"final_output": old_result.get("final_output"), "errors": old_result.get("errors")}
+    new_part = {"final_output": new_result.get("final_output"), "errors": new_result.get("errors")}
+    result_changes = []
+    if not same_values(old_part, new_part):
+        result_changes = list(
+            diff_values(
+                old_part,
+                new_part,
+                path="$",
+                float_tolerance=float_tolerance,
+                ignore=Ignore(patterns),
+            )
         )
-    )
-    budget = max(MAX_CHANGES - len(state.changes), 5)
+    budget = max(MAX_CHANGES - state_changes, 5)
     lines = [render_change(c) for c in result_changes[:budget]]
     if len(result_changes) > budget:
         lines.append(f"... {len(result_changes) - budget} more changes")
-    state_text = (
-        state.to_text(max_changes=MAX_CHANGES, max_value_chars=MAX_VALUE_CHARS) if state else ""
-    )
-    return Drift(state_text, tuple(lines), len(state.changes) + len(result_changes))
+    return Drift(state_text, tuple(lines), state_changes + len(result_changes))
 
 
 def compare_results(
@@ -127,10 +203,13 @@ def compare_results(
             "errors": doc.get("errors") or [],
         }
 
+    old_view, new_view = view(old), view(new)
+    if same_values(old_view, new_view):
+        return Drift("", (), 0)
     changes = list(
         diff_values(
-            view(old),
-            view(new),
+            old_view,
+            new_view,
             path="$",
             float_tolerance=float_tolerance,
             ignore=Ignore(ignore_patterns(ignore, compare)),
@@ -192,6 +271,8 @@ __all__ = [
     "compare_runs",
     "ignore_patterns",
     "run_differences",
+    "same_values",
     "stale_reasons",
     "user_pattern",
+    "wholly_ignored",
 ]

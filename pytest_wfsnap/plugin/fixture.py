@@ -58,6 +58,7 @@ class WfSnapshot:
         mode = wf.settings.record_mode
         self.recording = mode == "all" or (mode == "new" and self._original is None)
         self._golden: Golden | None = None  # replay: the loaded golden
+        self._finite = False  # replay: the golden was read by a strict JSON parser
         self._pending: Golden | None = None  # record: the golden written at teardown
         self._states: list[str] = []
         self._snapshots: dict[str, dict[str, Any]] = {}
@@ -88,7 +89,7 @@ class WfSnapshot:
                     raise outcome.error
                 return outcome.result
             golden = self.load_golden()
-            replayed = replay(golden, spec, self._shown_path, spec.start_after)
+            replayed = replay(golden, spec, self._shown_path, spec.start_after, finite=self._finite)
             self._check(replayed.drift)
             if replayed.outcome.error is not None:
                 raise replayed.outcome.error
@@ -113,6 +114,7 @@ class WfSnapshot:
                         write_golden(self.golden_path, loaded.current_bytes())
                     self._wf.note_outdated(self.golden_path, migrated=rewrite)
                 self._golden = loaded.golden
+                self._finite = loaded.finite
             return self._golden
 
     def start_state(self, after: str | None = None, **kwargs: Any) -> Snapshot:
@@ -137,7 +139,7 @@ class WfSnapshot:
             initial = check_fresh(golden, spec, self._shown_path)
             if after is None:
                 return initial
-            return recorded_state(golden, after, initial, self._shown_path)
+            return recorded_state(golden, after, initial, self._shown_path, finite=self._finite)
 
     def engine_from(self, snapshot: Snapshot, **kwargs: Any) -> Engine:
         """An engine resuming ``snapshot`` under the recording's clock; in replay, HTTP nodes
@@ -169,7 +171,9 @@ class WfSnapshot:
                     f"golden file {self._shown_path} holds no snapshot named {name!r} "
                     f"(stored: {known})"
                 )
-            old = golden_snapshot(stored, self._shown_path, f"snapshot {name!r}")
+            old = golden_snapshot(
+                stored, self._shown_path, f"snapshot {name!r}", finite=self._finite
+            )
             tol, ignore, parts = self._comparison(kwargs)
             self._check(
                 compare_runs(
@@ -193,7 +197,9 @@ class WfSnapshot:
                     golden.result, new_result, float_tolerance=tol, ignore=ignore, compare=parts
                 )
             else:
-                old = golden_snapshot(golden.final, self._shown_path, "the final state")
+                old = golden_snapshot(
+                    golden.final, self._shown_path, "the final state", finite=self._finite
+                )
                 drift = compare_runs(
                     old,
                     golden.result,

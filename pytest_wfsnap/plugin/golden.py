@@ -24,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pytest_wfsnap.errors import GoldenFileError, StorageError, describe
@@ -117,11 +118,15 @@ def golden_bytes(golden: Golden, original: bytes | None) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class LoadedGolden:
-    """A golden as read: validated, in the current format, and what it was migrated from."""
+    """A golden as read: validated, in the current format, and what it was migrated from.
+
+    ``finite``: the file was read by a strict JSON parser, which refuses ``NaN`` and
+    ``Infinity``, so its snapshot documents need no search for non-finite numbers."""
 
     golden: Golden
     source_version: int
     source_snapshot_versions: tuple[str, ...]
+    finite: bool = False
 
     @property
     def migrated(self) -> bool:
@@ -176,10 +181,19 @@ def _snapshot_version(raw: dict[str, Any], path: Path) -> str | None:
     )
 
 
-def load_golden(data: bytes, path: Path) -> LoadedGolden:
-    """Parse, migrate (in memory) and validate a golden; every problem names the file."""
+def _parse(data: bytes, path: Path) -> tuple[Any, bool]:
+    """The parsed file, and whether it holds only finite numbers.
+
+    The strict parser (msgspec, in C) reads a well-formed file; what it refuses is read again
+    by the standard library, which gives the messages (line and column) and still accepts the
+    ``NaN``/``Infinity`` literals and lone surrogates it always accepted (snapshot validation
+    then names such values)."""
     try:
-        raw = json.loads(data.decode("utf-8"))
+        return msgspec.json.decode(data), True
+    except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: not UTF-8
+        pass
+    try:
+        return json.loads(data.decode("utf-8")), False
     except UnicodeDecodeError as exc:
         raise GoldenFileError(f"golden file {path} is not UTF-8 text: {exc}") from None
     except json.JSONDecodeError as exc:
@@ -187,6 +201,11 @@ def load_golden(data: bytes, path: Path) -> LoadedGolden:
             f"golden file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
             f"{exc.msg}); it may have been edited by hand"
         ) from None
+
+
+def load_golden(data: bytes, path: Path) -> LoadedGolden:
+    """Parse, migrate (in memory) and validate a golden; every problem names the file."""
+    raw, finite = _parse(data, path)
     if not isinstance(raw, dict):
         raise GoldenFileError(
             f"golden file {path} must hold a JSON object, not {type(raw).__name__}"
@@ -210,7 +229,7 @@ def load_golden(data: bytes, path: Path) -> LoadedGolden:
             for err in exc.errors()
         )
         raise GoldenFileError(f"golden file {path} is invalid: {problems}") from None
-    return LoadedGolden(golden, source, older)
+    return LoadedGolden(golden, source, older, finite)
 
 
 def decode_golden(data: bytes, path: Path) -> Golden:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 GOLDEN_SUFFIX = ".golden.json"
@@ -34,6 +35,7 @@ def sanitise_segment(text: str) -> str:
     return clean
 
 
+@lru_cache(maxsize=4096)
 def file_key(test_path: Path, rootpath: Path) -> str:
     """The directory (posix, relative to the fixtures dir) holding a test file's goldens."""
     try:

@@ -9,19 +9,22 @@ the real monotonic clock.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pytest_wfsnap import engine
-from pytest_wfsnap.engine import Engine, Result
+from pytest_wfsnap.engine import Engine, Payload, Result
 from pytest_wfsnap.engine.config import Config
 from pytest_wfsnap.engine.snapshots import load_snapshot, save_snapshot
 from pytest_wfsnap.engine.state import Clock
 from pytest_wfsnap.errors import ExecutionError
 from pytest_wfsnap.plugin.workflow import RunSpec
-from pytest_wfsnap.snapshot import Snapshot
+from pytest_wfsnap.snapshot import Snapshot, workflow_fingerprint
+
+_CACHED_WORKFLOWS = 8
 
 
 def pinned_clock(at: datetime) -> Clock:
@@ -43,6 +46,39 @@ class RunOutcome:
     states: dict[str, Snapshot] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    """A workflow file decoded once: the engine's payload and the definition's fingerprint."""
+
+    payload: Payload
+    fingerprint: str
+
+
+_workflows: OrderedDict[bytes, Workflow] = OrderedDict()
+
+
+def workflow_of(spec: RunSpec) -> Workflow:
+    """The decoded workflow of ``spec``, cached by the file's exact bytes.
+
+    Tests of a suite mostly share a few workflow files: each is decoded once per process and
+    its fingerprint computed once. A decoded payload is never changed by a run (the engine
+    and its executors only read node data), so every engine built from it starts the same.
+    Raises :class:`~pytest_wfsnap.errors.PayloadError` when the file does not decode.
+    """
+    found = _workflows.get(spec.payload)
+    if found is not None:
+        _workflows.move_to_end(spec.payload)
+        return found
+    payload = engine.decode_payload(spec.payload)
+    # the fingerprint of the definition as snapshots store it (what recordings compare)
+    initial = save_snapshot(Engine(payload))
+    found = Workflow(payload, workflow_fingerprint(initial.nodes, initial.edges))
+    _workflows[spec.payload] = found
+    while len(_workflows) > _CACHED_WORKFLOWS:
+        _workflows.popitem(last=False)
+    return found
+
+
 def fresh_engine(
     spec: RunSpec,
     *,
@@ -51,7 +87,7 @@ def fresh_engine(
     replay: Mapping[str, Any] | None = None,
 ) -> Engine:
     return engine.new(
-        spec.payload,
+        workflow_of(spec).payload,
         spec.config,
         clock=clock,
         timer=time.monotonic,
@@ -113,9 +149,11 @@ def run_to_end(eng: Engine, stops: Sequence[str] = ()) -> RunOutcome:
 
 __all__ = [
     "RunOutcome",
+    "Workflow",
     "fresh_engine",
     "initial_snapshot",
     "pinned_clock",
     "restored_engine",
     "run_to_end",
+    "workflow_of",
 ]

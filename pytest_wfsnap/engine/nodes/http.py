@@ -27,18 +27,19 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-import httpx
-
 from pytest_wfsnap.engine.gofmt import go_quote
-from pytest_wfsnap.engine.httpclients import HTTPClientConfig, parse_client_config
-from pytest_wfsnap.engine.httptransport import guarded_client
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
 from pytest_wfsnap.engine.nodes.http_body import body_to_result
 from pytest_wfsnap.engine.ssrf import Resolver, SSRFPolicy, URLPolicy, system_resolver
 from pytest_wfsnap.errors import ConfigError, HTTPNodeError, WfsnapError
+
+if TYPE_CHECKING:  # pragma: no cover - httpx and the client settings load on the first request
+    import httpx
+
+    from pytest_wfsnap.engine.httpclients import HTTPClientConfig
 
 MSG_HTTP_NOT_ALLOWED = (
     "HTTP requests are not allowed (AllowHTTP=false). "
@@ -69,6 +70,8 @@ def _seconds(value: timedelta) -> float | None:
 
 
 def _send_error_text(exc: Exception) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return _TIMEOUT_HEADERS
     if isinstance(exc, httpx.RemoteProtocolError) and "without sending" in str(exc):
@@ -77,6 +80,8 @@ def _send_error_text(exc: Exception) -> str:
 
 
 def _body_error_text(exc: Exception) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return _TIMEOUT_BODY
     if isinstance(exc, httpx.RemoteProtocolError):
@@ -125,6 +130,10 @@ class HTTPExecutor(Executor):
 
     # --- clients --------------------------------------------------------------------------
     def _default_client(self, policy: SSRFPolicy) -> httpx.Client:
+        import httpx
+
+        from pytest_wfsnap.engine.httptransport import guarded_client
+
         with self._lock:
             client = self._default_clients.get(policy)
             if client is None:
@@ -138,6 +147,10 @@ class HTTPExecutor(Executor):
             return client
 
     def _named_client(self, config: HTTPClientConfig) -> httpx.Client:
+        import httpx
+
+        from pytest_wfsnap.engine.httptransport import guarded_client
+
         with self._lock:
             cached = self._named_clients.get(config.uid)
             if cached is not None and cached[0] == config:
@@ -207,6 +220,8 @@ class HTTPExecutor(Executor):
 
     @staticmethod
     def _lookup_named(clients: Mapping[str, Any], uid: str) -> HTTPClientConfig | None:
+        from pytest_wfsnap.engine.httpclients import HTTPClientConfig, parse_client_config
+
         entry = clients.get(uid)
         if entry is None or isinstance(entry, HTTPClientConfig):
             return entry
@@ -222,6 +237,8 @@ class HTTPExecutor(Executor):
     def _build_request(
         self, plan: _Plan, url: str, origin: tuple[str, str, int | None], timeout: float | None
     ) -> httpx.Request:
+        import httpx
+
         target = httpx.URL(url)
         headers: list[tuple[str, str]] = []
         named = plan.named
@@ -243,6 +260,8 @@ class HTTPExecutor(Executor):
 
     def _exchange(self, plan: _Plan, url: str, max_size: int) -> tuple[str | None, bytes]:
         """Send the request, following redirects by hand; return (content type, body)."""
+        import httpx
+
         deadline = None if plan.timeout is None else time.monotonic() + plan.timeout
         current = url
         hops = 0

@@ -17,19 +17,23 @@ approximations of gojsonschema's.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from jsonschema import Draft4Validator, Draft7Validator, validators
-from jsonschema.exceptions import SchemaError
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from pytest_wfsnap.engine.gofmt import go_json_dumps
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec, Runtime
 from pytest_wfsnap.engine.nodes.gotypes import bool_field
-from pytest_wfsnap.engine.nodes.validation_errors import go_errors
-from pytest_wfsnap.engine.nodes.validation_formats import go_format_checker
 from pytest_wfsnap.errors import NodeError
 
-_FORMATS = go_format_checker()
+if TYPE_CHECKING:  # pragma: no cover - jsonschema is imported when a schema is first checked
+    from jsonschema import FormatChecker
+
+
+@cache
+def _formats() -> FormatChecker:
+    from pytest_wfsnap.engine.nodes.validation_formats import go_format_checker
+
+    return go_format_checker()
 
 
 def _go_json(value: Any, what: str) -> Any:
@@ -58,6 +62,8 @@ def _uses_draft4_exclusive(schema: Any) -> bool:
 
 
 def _validator_class(schema: Any) -> Any:
+    from jsonschema import Draft4Validator, Draft7Validator, validators
+
     if isinstance(schema, dict) and isinstance(schema.get("$schema"), str):
         return validators.validator_for(schema, default=Draft7Validator)
     if _uses_draft4_exclusive(schema):
@@ -72,10 +78,14 @@ def validate(schema: Any, document: Any) -> list[dict[str, Any]]:
     """
     if not isinstance(schema, (dict, bool)):
         raise NodeError("schema validation failed: Expected: valid schema, given: Invalid JSON")
+    from jsonschema.exceptions import SchemaError
+
+    from pytest_wfsnap.engine.nodes.validation_errors import go_errors
+
     cls = _validator_class(schema)
     try:
         cls.check_schema(schema)
-        validator = cls(schema, format_checker=_FORMATS)
+        validator = cls(schema, format_checker=_formats())
         return go_errors(validator, document)
     except SchemaError as exc:
         raise NodeError(f"schema validation failed: {exc.message}") from None
