@@ -9,10 +9,10 @@ the real monotonic clock.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pytest_wfsnap import engine
@@ -54,9 +54,6 @@ class Workflow:
     fingerprint: str
 
 
-_workflows: OrderedDict[bytes, Workflow] = OrderedDict()
-
-
 def workflow_of(spec: RunSpec) -> Workflow:
     """The decoded workflow of ``spec``, cached by the file's exact bytes.
 
@@ -65,18 +62,15 @@ def workflow_of(spec: RunSpec) -> Workflow:
     and its executors only read node data), so every engine built from it starts the same.
     Raises :class:`~pytest_wfsnap.errors.PayloadError` when the file does not decode.
     """
-    found = _workflows.get(spec.payload)
-    if found is not None:
-        _workflows.move_to_end(spec.payload)
-        return found
-    payload = engine.decode_payload(spec.payload)
+    return _decoded(spec.payload)
+
+
+@lru_cache(maxsize=_CACHED_WORKFLOWS)
+def _decoded(data: bytes) -> Workflow:
+    payload = engine.decode_payload(data)
     # the fingerprint of the definition as snapshots store it (what recordings compare)
     initial = save_snapshot(Engine(payload))
-    found = Workflow(payload, workflow_fingerprint(initial.nodes, initial.edges))
-    _workflows[spec.payload] = found
-    while len(_workflows) > _CACHED_WORKFLOWS:
-        _workflows.popitem(last=False)
-    return found
+    return Workflow(payload, workflow_fingerprint(initial.nodes, initial.edges))
 
 
 def fresh_engine(
