@@ -244,6 +244,31 @@ def test_nesting_too_deep_in_a_golden_is_refused(
         golden_snapshot(loaded.golden.final or {}, SHOWN, "the final state", finite=loaded.finite)
 
 
+def outcome_of(doc: dict[str, Any], finite: bool) -> str:
+    try:
+        golden_snapshot(doc, SHOWN, "the final state", finite=finite)
+    except GoldenFileError as exc:
+        return str(exc)
+    return "valid"
+
+
+@pytest.mark.parametrize("depth", [252, 253, 254, 255])
+@pytest.mark.parametrize(
+    "leaf", [1, 2**63 - 1, -(2**63), 2**64 - 1, 2**64, -(2**63) - 1, 1e308, "x", None, {}]
+)
+def test_strict_check_gives_the_full_checks_answer(
+    recorded: tuple[dict[str, Any], Snapshot, dict[str, Any]], depth: int, leaf: Any
+) -> None:
+    """Nesting limits and integer ranges: the same verdict and message with and without the
+    shortcut (the value sits in a container at ``depth`` levels below the document)."""
+    doc, _, _ = recorded
+    value: Any = [leaf]
+    for _ in range(depth - 3):  # $ -> variables -> total: the list at level 3 is depth 3
+        value = [value]
+    final = {**doc["final"], "variables": {"total": value}}
+    assert outcome_of(final, True) == outcome_of(final, False)
+
+
 def test_golden_parse_errors_name_line_and_column() -> None:
     with pytest.raises(GoldenFileError, match=r"is not valid JSON \(line 2, column \d+: "):
         load_golden(b'{\n  "format" x}', SHOWN)
