@@ -20,20 +20,34 @@ from pytest_wfsnap.engine import Engine, Result
 from pytest_wfsnap.engine.config import Config
 from pytest_wfsnap.errors import (
     ConfigError,
+    ExecutionError,
     GoldenFileError,
     PayloadError,
     PluginUsageError,
     SnapshotError,
 )
 from pytest_wfsnap.plugin.compare import Drift, compare_results, compare_runs
-from pytest_wfsnap.plugin.golden import Golden, decode_golden, golden_bytes, load_golden, read_bytes
+from pytest_wfsnap.plugin.golden import (
+    Golden,
+    LoadedGolden,
+    decode_golden,
+    golden_bytes,
+    load_golden,
+    read_bytes,
+)
 from pytest_wfsnap.plugin.golden import write_if_changed as write_golden
 from pytest_wfsnap.plugin.normalize import execution_id_for
 from pytest_wfsnap.plugin.options import record_command, resolve
 from pytest_wfsnap.plugin.record import record_golden, recording_time, snapshot_doc
 from pytest_wfsnap.plugin.replay import check_fresh, golden_snapshot, recordings, replay
 from pytest_wfsnap.plugin.replay import start_state as recorded_state
-from pytest_wfsnap.plugin.runs import RunOutcome, initial_snapshot, pinned_clock, restored_engine
+from pytest_wfsnap.plugin.runs import (
+    RunOutcome,
+    gc_paused,
+    initial_snapshot,
+    pinned_clock,
+    restored_engine,
+)
 from pytest_wfsnap.plugin.session import Outcome, WfsnapSession
 from pytest_wfsnap.plugin.validation import WfArgs, marker_args, validate_args
 from pytest_wfsnap.plugin.workflow import RunSpec, build_spec
@@ -88,12 +102,14 @@ class WfSnapshot:
                 if outcome.error is not None:
                     raise outcome.error
                 return outcome.result
-            golden = self.load_golden()
-            replayed = replay(golden, spec, self._shown_path, spec.start_after, finite=self._finite)
-            self._check(replayed.drift)
-            if replayed.outcome.error is not None:
-                raise replayed.outcome.error
-            return replayed.outcome.result
+            # Everything a replay allocates (the parsed golden, both final states) is released
+            # before the collector resumes, so a replay leaves it no work to do.
+            with gc_paused():
+                result, error, drift = self._replay(spec)
+            self._check(drift)
+            if error is not None:
+                raise error
+            return result
 
     def load_golden(self) -> Golden:
         """The golden file, validated (in record mode: the golden recorded by this test)."""
@@ -105,14 +121,7 @@ class WfSnapshot:
                     )
                 return self._pending
             if self._golden is None:
-                if self._original is None:
-                    raise GoldenFileError(self._missing_message())
-                loaded = load_golden(self._original, self._shown_path)
-                if loaded.migrated:  # read as it is; rewritten only when asked
-                    rewrite = self._wf.settings.migrate_goldens
-                    if rewrite:
-                        write_golden(self.golden_path, loaded.current_bytes())
-                    self._wf.note_outdated(self.golden_path, migrated=rewrite)
+                loaded = self._read_golden()
                 self._golden = loaded.golden
                 self._finite = loaded.finite
             return self._golden
@@ -261,6 +270,30 @@ class WfSnapshot:
             return decode_golden(self._original, self._shown_path)
         except GoldenFileError:
             return None  # re-recording replaces an unreadable golden
+
+    def _read_golden(self) -> LoadedGolden:
+        """Read and validate the golden (replay); an outdated format is noted, and rewritten
+        when asked. Reading it again notes and rewrites nothing new."""
+        if self._original is None:
+            raise GoldenFileError(self._missing_message())
+        loaded = load_golden(self._original, self._shown_path)
+        if loaded.migrated:  # read as it is; rewritten only when asked
+            rewrite = self._wf.settings.migrate_goldens
+            if rewrite:
+                write_golden(self.golden_path, loaded.current_bytes())
+            self._wf.note_outdated(self.golden_path, migrated=rewrite)
+        return loaded
+
+    def _replay(self, spec: RunSpec) -> tuple[Result, ExecutionError | None, Drift]:
+        """Replay and compare. The golden is read for this call only unless the test loaded
+        it through :meth:`load_golden` (then that one is used)."""
+        if self._golden is not None:
+            golden, finite = self._golden, self._finite
+        else:
+            loaded = self._read_golden()
+            golden, finite = loaded.golden, loaded.finite
+        replayed = replay(golden, spec, self._shown_path, spec.start_after, finite=finite)
+        return replayed.outcome.result, replayed.outcome.error, replayed.drift
 
     def _record(self, spec: RunSpec) -> RunOutcome:
         self._states.extend(s for s in spec.requested_states if s not in self._states)

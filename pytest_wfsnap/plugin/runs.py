@@ -8,8 +8,10 @@ the real monotonic clock.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -25,6 +27,22 @@ from pytest_wfsnap.plugin.workflow import RunSpec
 from pytest_wfsnap.snapshot import Snapshot, workflow_fingerprint
 
 _CACHED_WORKFLOWS = 8
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (resumed only if it was running).
+
+    A replay allocates tens of thousands of containers that all die when it ends; collections
+    during it would walk them for nothing and promote them to older generations, whose full
+    collections then walk the whole test session's heap."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def pinned_clock(at: datetime) -> Clock:
@@ -145,6 +163,7 @@ __all__ = [
     "RunOutcome",
     "Workflow",
     "fresh_engine",
+    "gc_paused",
     "initial_snapshot",
     "pinned_clock",
     "restored_engine",

@@ -32,7 +32,7 @@ from pytest_wfsnap.plugin.replay import golden_snapshot, replay
 from pytest_wfsnap.plugin.runs import workflow_of
 from pytest_wfsnap.plugin.workflow import RunSpec
 from pytest_wfsnap.snapshot import Snapshot, diff_snapshots, workflow_fingerprint
-from tests.plugin.support import CALC_WORKFLOW
+from tests.plugin.support import CALC_WORKFLOW, WfPytester
 
 SHOWN = Path("fixtures/test_calc/test_calc.golden.json")
 ALL_PARTS = tuple(PART_PATHS)
@@ -288,3 +288,40 @@ def test_workflow_of_caches_by_content(tmp_path: Path, spec: RunSpec) -> None:
     nodes = [{"id": n.id, "type": n.type, "data": n.data} for n in first.payload.nodes]
     edges = [edge.to_dict() for edge in first.payload.edges]
     assert first.fingerprint == workflow_fingerprint(nodes, edges)
+
+
+# --- the fixture's run() ------------------------------------------------------------------------
+
+RUN_THEN_LOAD = """
+import gc
+
+import pytest
+
+@pytest.mark.wf_snapshot(workflow="workflows/calc.json")
+def test_calc(wf_snapshot):
+    assert gc.isenabled()
+    result = wf_snapshot.run()
+    assert gc.isenabled()  # the collector, paused during the replay, runs again
+    assert result.node_results["sum"] == 15
+    golden = wf_snapshot.load_golden()  # read again: run() keeps nothing of the golden
+    assert golden.result["node_results"]["sum"] == 15
+    assert wf_snapshot.load_golden() is golden
+    assert wf_snapshot.run().node_results == result.node_results  # uses the loaded golden
+
+@pytest.mark.wf_snapshot(workflow="workflows/calc.json")
+def test_collector_left_off(wf_snapshot):
+    gc.disable()
+    try:
+        wf_snapshot.run()
+        assert not gc.isenabled()  # a paused collector is not resumed by the plugin
+    finally:
+        gc.enable()
+"""
+
+
+def test_run_then_load_golden(wf: WfPytester) -> None:
+    wf.write_test("test_calc", RUN_THEN_LOAD)
+    wf.run("--wf-record").assert_outcomes(passed=2)
+    result = wf.run()
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*0 recorded, 0 updated, 0 unchanged, 2 checked, 0 failed*"])
