@@ -205,6 +205,10 @@ class _Decoder:
                     error = str(_mismatch(value, f"NodeTemp.{name}", go_type))
         if error is not None:
             raise PayloadError(f"{PREFIX}failed to unmarshal node: {error}")
+        return self.typed(node_id, node_type, data)
+
+    def typed(self, node_id: str, node_type: str, data: Any) -> NodeSpec:
+        """The node with its data decoded by its type's struct (the type inferred if empty)."""
         if data is None:
             return NodeSpec(node_id, node_type, None, None)
         if not node_type and isinstance(data, dict):

@@ -145,17 +145,18 @@ def _copy(value: Any) -> Any:
     )
 
 
-def normalize(value: Any) -> Any:
+def normalize(value: Any, where: str = "payload") -> Any:
     """A JSON-like deep copy of an already-parsed payload, with every number as a float.
 
     Rejects values JSON cannot carry (non-string keys, NaN, infinities, other objects); the
-    error names where the value is (``payload.nodes[3].data.x``).
+    error names where the value is (``payload.nodes[3].data.x``). ``where`` is the path of
+    ``value`` itself (e.g. ``payload.nodes[3]`` when normalizing one node).
     """
     try:
         return _copy(value)
     except _Unsupported as exc:
-        where = "payload" + "".join(reversed(exc.path))
-        raise PayloadError(f"{PREFIX}{exc.reason} at {where}") from None
+        path = where + "".join(reversed(exc.path))
+        raise PayloadError(f"{PREFIX}{exc.reason} at {path}") from None
 
 
 __all__ = ["PREFIX", "Duplicates", "json_kind", "normalize", "parse_json"]
