@@ -25,7 +25,7 @@ from pytest_wfsnap.engine.config import Config
 from pytest_wfsnap.engine.copying import gc_paused, json_copy
 from pytest_wfsnap.engine.decode import Edge, Payload
 from pytest_wfsnap.engine.engine_state import EngineState, RunStatus
-from pytest_wfsnap.engine.graph import Plan, Step, build_plan, final_output, should_execute
+from pytest_wfsnap.engine.graph import Plan, Step, final_output, should_execute
 from pytest_wfsnap.engine.limits import (
     node_limit_message,
     result_limit,
@@ -33,6 +33,7 @@ from pytest_wfsnap.engine.limits import (
 )
 from pytest_wfsnap.engine.nodes.base import NodeSpec
 from pytest_wfsnap.engine.observers import Event, EventType, Observer, notify
+from pytest_wfsnap.engine.plans import make_plan
 from pytest_wfsnap.engine.registry import ExecutorLike, Registry, default_registry
 from pytest_wfsnap.engine.result import Result, ResultStatus
 from pytest_wfsnap.engine.runtime import RunServices
@@ -94,6 +95,8 @@ class Engine(RunServices):
         self._http_recordings: dict[str, Any] = {}
         self._executors: dict[str, ExecutorLike] = {}
         self._plan: Plan | None = None
+        # The workflow definition as exported to snapshots (nodes, edges), made once.
+        self._exported: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
         self._current: str | None = None  # the node being executed
         self._counts_at_boundary = (0, 0)  # (node, http) counters when it started
 
@@ -317,7 +320,7 @@ class Engine(RunServices):
     def _ensure_plan(self) -> Plan:
         if self._plan is None:
             with gc_paused():
-                self._plan = build_plan(self._payload.nodes, self._payload.edges)
+                self._plan = make_plan(self._payload.nodes, self._payload.edges)
         return self._plan
 
     def _stop_set(self, stop: StopAt, name: str) -> frozenset[str]:
@@ -363,10 +366,13 @@ class Engine(RunServices):
 
     def export_state(self) -> EngineState:
         """A consistent deep copy of the whole run state (safe from any thread)."""
+        return self._export_state(share_definition=False)
+
+    def _export_state(self, *, share_definition: bool) -> EngineState:
         from pytest_wfsnap.engine.persist import export_state
 
         with self._lock, gc_paused():
-            return export_state(self)
+            return export_state(self, share_definition=share_definition)
 
     @classmethod
     def from_state(

@@ -1,8 +1,11 @@
 """Execution order and per-node wiring of a workflow graph (ENGINE.md B4.1, B4.3-B4.5).
 
-:func:`build_plan` orders the nodes exactly as the Go engine does (Kahn's algorithm: orphans
-sorted byte-wise, FIFO queue, neighbours in edge order) and precomputes, per node, its incoming
-edges in payload order, so gathering inputs and deciding skips never scans all edges.
+:func:`skeleton` orders the nodes exactly as the Go engine does (Kahn's algorithm: orphans
+sorted byte-wise, FIFO queue, neighbours in edge order) and records, per node, its incoming
+edges in payload order, so gathering inputs and deciding skips never scans all edges. It
+depends on the node ids and the edges only (one pass over the edges, one over the order).
+:func:`build_plan` joins it with the decoded nodes; a plan may start after the nodes a resumed
+run has already decided.
 """
 
 from __future__ import annotations
@@ -26,38 +29,91 @@ Step = tuple[NodeSpec, Incoming, bool]
 """One node in execution order: the node, its incoming edges, whether any of them is
 conditional (has a branch handle). Plain tuples keep the run loop's per-node cost minimal."""
 
+Wiring = tuple[str, Incoming, bool]
+"""A step by node id (see :data:`Step`)."""
+
+_NO_INPUTS: Incoming = ()
+
 
 @dataclass(frozen=True, slots=True)
-class Plan:
-    """The execution order with per-node wiring, and what the final-output rule needs."""
+class Skeleton:
+    """The execution order and wiring of a graph, by node id."""
 
-    order: tuple[Step, ...]
-    nodes: Mapping[str, NodeSpec]  # by id
+    wiring: tuple[Wiring, ...]  # in execution order
+    order: tuple[str, ...]  # the node ids of ``wiring``
     sources: frozenset[str]  # ids with an outgoing edge (the others are terminal)
+    position: Mapping[str, int]  # node id -> index in the node list
 
 
-def topological_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
-    """Go's ``TopologicalSort``.
+class Plan:
+    """The execution order with per-node wiring, and what the final-output rule needs.
+
+    ``order`` holds every node from the first one that was undecided when the plan was made
+    (all of them for a new run); the nodes before it never run again.
+    """
+
+    __slots__ = ("_by_id", "_nodes", "_position", "order", "sources")
+
+    def __init__(
+        self,
+        order: tuple[Step, ...],
+        sources: frozenset[str],
+        nodes: Sequence[NodeSpec],
+        position: Mapping[str, int],
+    ) -> None:
+        self.order = order
+        self.sources = sources  # ids with an outgoing edge (the others are terminal)
+        self._nodes = nodes
+        self._position = position
+        self._by_id: dict[str, NodeSpec] | None = None
+
+    def node(self, node_id: str) -> NodeSpec | None:
+        """The node with id ``node_id``, if any."""
+        index = self._position.get(node_id)
+        return None if index is None else self._nodes[index]
+
+    @property
+    def nodes(self) -> Mapping[str, NodeSpec]:
+        """Every node by id."""
+        if self._by_id is None:
+            nodes = self._nodes
+            self._by_id = {node_id: nodes[index] for node_id, index in self._position.items()}
+        return self._by_id
+
+
+def skeleton(node_ids: Sequence[str], edges: Sequence[Edge]) -> Skeleton:
+    """Go's ``TopologicalSort``, with each node's incoming edges.
 
     Duplicate node ids and edges from unknown sources make the order shorter than the node
     list, which is reported as a cycle (as in Go). An edge to an unknown node is rejected
     with a :class:`GraphError` naming the edge (Go crashes on it).
     """
-    in_degree: dict[str, int] = dict.fromkeys(node_ids, 0)
-    for index, edge in enumerate(edges):
-        if edge.target not in in_degree:
-            raise GraphError(
-                f"{edge.describe(index)} points to unknown node {edge.target!r}: every edge "
-                "target must be the id of a node in the payload"
-            )
+    position = {node_id: index for index, node_id in enumerate(node_ids)}
+    in_degree: dict[str, int] = dict.fromkeys(position, 0)
     adjacency: dict[str, list[str]] = {}
-    for edge in edges:
-        targets = adjacency.get(edge.source)
+    incoming: dict[str, list[tuple[str, str | None]]] = {}
+    conditional: set[str] = set()
+    for index, (_, source, target, handle, _, condition) in enumerate(edges):
+        degree = in_degree.get(target)
+        if degree is None:
+            raise GraphError(
+                f"{edges[index].describe(index)} points to unknown node {target!r}: every "
+                "edge target must be the id of a node in the payload"
+            )
+        in_degree[target] = degree + 1
+        targets = adjacency.get(source)
         if targets is None:
-            adjacency[edge.source] = [edge.target]
+            adjacency[source] = [target]
         else:
-            targets.append(edge.target)
-        in_degree[edge.target] += 1
+            targets.append(target)
+        branch = handle if handle is not None else condition
+        if branch is not None:
+            conditional.add(target)
+        found = incoming.get(target)
+        if found is None:
+            incoming[target] = [(source, branch)]
+        else:
+            found.append((source, branch))
     # Python orders str by code point, which is the byte order of their UTF-8 encodings.
     queue = sorted(node_id for node_id, degree in in_degree.items() if degree == 0)
     head = 0
@@ -72,35 +128,36 @@ def topological_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[st
                     queue.append(target)
     if len(queue) != len(node_ids):
         raise GraphError(CYCLE_MESSAGE)
-    return queue
+    wiring: list[Wiring] = []
+    add = wiring.append
+    for node_id in queue:
+        edges_in = incoming.get(node_id)
+        if edges_in is None:
+            add((node_id, _NO_INPUTS, False))
+        else:
+            add((node_id, tuple(edges_in), node_id in conditional))
+    return Skeleton(tuple(wiring), tuple(queue), frozenset(adjacency), position)
+
+
+def topological_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
+    """Go's ``TopologicalSort`` (see :func:`skeleton`)."""
+    return list(skeleton(node_ids, edges).order)
+
+
+def plan_from(graph: Skeleton, nodes: Sequence[NodeSpec], start: int = 0) -> Plan:
+    """The plan of ``graph`` over ``nodes`` (the node list it was made for), from position
+    ``start`` of its order."""
+    position = graph.position
+    wiring = graph.wiring[start:] if start else graph.wiring
+    order = tuple(
+        [(nodes[position[node_id]], edges_in, cond) for node_id, edges_in, cond in wiring]
+    )
+    return Plan(order, graph.sources, nodes, position)
 
 
 def build_plan(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> Plan:
     """Order the graph and precompute each node's incoming edges."""
-    order = topological_order([node.id for node in nodes], edges)
-    incoming: dict[str, list[tuple[str, str | None]]] = {}
-    conditional: set[str] = set()
-    sources: set[str] = set()
-    for edge in edges:
-        sources.add(edge.source)
-        branch = edge.branch
-        if branch is not None:
-            conditional.add(edge.target)
-        found = incoming.get(edge.target)
-        if found is None:
-            incoming[edge.target] = [(edge.source, branch)]
-        else:
-            found.append((edge.source, branch))
-    by_id = {node.id: node for node in nodes}
-    empty: Incoming = ()
-    steps: list[Step] = []
-    for node_id in order:
-        edges_in = incoming.get(node_id)
-        if edges_in is None:
-            steps.append((by_id[node_id], empty, False))
-        else:
-            steps.append((by_id[node_id], tuple(edges_in), node_id in conditional))
-    return Plan(order=tuple(steps), nodes=by_id, sources=frozenset(sources))
+    return plan_from(skeleton([node.id for node in nodes], edges), nodes)
 
 
 def branch_satisfied(result: Any, handle: str) -> bool:
@@ -144,13 +201,12 @@ def final_output(completed: Sequence[str], plan: Plan, results: Mapping[str, Any
     Among terminal nodes with a result: the non-context node that completed last; if only
     context nodes qualify, the context node that completed last; otherwise None.
     """
-    nodes = plan.nodes
     sources = plan.sources
     fallback: str | None = None
     for node_id in reversed(completed):
         if node_id in sources or node_id not in results:
             continue
-        node = nodes.get(node_id)
+        node = plan.node(node_id)
         if node is None:
             continue
         if node.type not in CONTEXT_TYPES:
@@ -164,10 +220,14 @@ __all__ = [
     "CYCLE_MESSAGE",
     "Incoming",
     "Plan",
+    "Skeleton",
     "Step",
+    "Wiring",
     "branch_satisfied",
     "build_plan",
     "final_output",
+    "plan_from",
     "should_execute",
+    "skeleton",
     "topological_order",
 ]
