@@ -1,8 +1,17 @@
 """Turning an engine into an :class:`EngineState` and back (the resume contract).
 
 ``export_state`` is called with the engine's run lock held, so what it copies is one consistent
-moment of the run; everything is deep-copied, so later progress never changes a taken state.
-``restore_engine`` rebuilds an engine whose ``execute()`` continues the captured run.
+moment of the run. Results and state values are deep-copied (at C speed, see
+:func:`~pytest_wfsnap.engine.copying.deep_copy`), so later progress never changes a taken state
+and changing the state never changes the engine. The workflow definition never changes during
+a run: it is exported once per engine, and each state gets a deep copy of that export, or, for
+snapshots (frozen models, read-only), the export itself.
+
+``restore_engine`` rebuilds an engine whose ``execute()`` continues the captured run. When the
+caller owns the state (a snapshot being loaded), its values are used as they are: the engine
+never changes a stored value (executors build new ones), so no copy is needed; and when the
+nodes were decoded already (see :mod:`pytest_wfsnap.engine.definitions`) they are not decoded
+again.
 """
 
 from __future__ import annotations
@@ -10,48 +19,79 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pytest_wfsnap.engine.config import Config
-from pytest_wfsnap.engine.copying import copy_mapping, gc_paused, json_copy
+from pytest_wfsnap.engine.copying import copy_mapping, deep_copy, json_copy
 from pytest_wfsnap.engine.decode import Payload, decode_nodes_and_edges, node_to_dict
+from pytest_wfsnap.engine.definitions import Definition
 from pytest_wfsnap.engine.engine_state import CachedValue, EngineState
+from pytest_wfsnap.engine.nodes.base import NodeSpec
+from pytest_wfsnap.engine.plans import resume_plan
 from pytest_wfsnap.engine.registry import Registry
 from pytest_wfsnap.engine.state import Clock
 
 if TYPE_CHECKING:  # pragma: no cover
     from pytest_wfsnap.engine.engine import Engine
 
+Exported = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 
-def export_state(engine: Engine) -> EngineState:
-    """A deep copy of ``engine``'s run (the caller holds the run lock)."""
+
+def exported_definition(engine: Engine) -> Exported:
+    """The engine's nodes and edges in payload form, made once per engine (never changed)."""
+    exported = engine._exported
+    if exported is None:
+        payload = engine.payload
+        nodes = [node_to_dict(node) for node in payload.nodes]
+        for node in nodes:
+            node["data"] = json_copy(node["data"])
+        exported = engine._exported = (nodes, [edge.to_dict() for edge in payload.edges])
+    return exported
+
+
+def export_state(engine: Engine, *, share_definition: bool = False) -> EngineState:
+    """A deep copy of ``engine``'s run (the caller holds the run lock).
+
+    ``share_definition``: the nodes and edges lists are new, but the node and edge dicts in
+    them are the engine's export, shared with the other states exported this way (for
+    snapshots, which are read-only).
+    """
     state = engine.state
     with state.lock:
-        cache = {
-            key: CachedValue(json_copy(entry.value), entry.expiration)
-            for key, entry in state.cache_entries().items()
-        }
-        variables = copy_mapping(state.variables())
-        accumulator = json_copy(state.get_accumulator())
+        entries = state.cache_entries()
+        values = (
+            engine._results,
+            engine._http_recordings,
+            state.variables_view,
+            state.get_accumulator(),
+            [entry.value for entry in entries.values()],
+            state.context_vars(),
+            state.context_consts(),
+        )
         counter = state.get_counter()
-        context_vars = copy_mapping(state.context_vars())
-        context_consts = copy_mapping(state.context_consts())
-    payload = engine.payload
-    results = engine.results
+        copied = deep_copy(values)
+    results, recordings, variables, accumulator, cached, context_vars, context_consts = copied
+    cache = {
+        key: CachedValue(value, entry.expiration)
+        for (key, entry), value in zip(entries.items(), cached, strict=True)
+    }
     skipped = engine.skipped_nodes
-    decided = sum(1 for node in payload.nodes if node.id in results) + len(skipped)
-    nodes = [node_to_dict(node) for node in payload.nodes]
-    for node in nodes:
-        node["data"] = json_copy(node["data"])
+    node_ids = [node.id for node in engine.payload.nodes]
+    decided = sum(map(results.__contains__, node_ids)) + len(skipped)
+    nodes, edges = exported_definition(engine)
+    if share_definition:
+        nodes, edges = list(nodes), list(edges)
+    else:
+        nodes, edges = deep_copy((nodes, edges))
     node_count, http_count = engine.node_execution_count, engine.http_call_count
     if engine._current is not None:
         # A node is in flight (waiting with the lock released): it has no result yet and will
         # run again on resume, so the counters are those of the last node boundary.
         node_count, http_count = engine._counts_at_boundary
     return EngineState(
-        workflow_id=payload.workflow_id,
+        workflow_id=engine.workflow_id,
         execution_id=engine.execution_id,
         nodes=nodes,
-        edges=[edge.to_dict() for edge in payload.edges],
+        edges=edges,
         config=engine.config,
-        results=copy_mapping(dict(results)),
+        results=results,
         completed_nodes=engine.completed_nodes,
         skipped_nodes=skipped,
         current_level=decided,
@@ -66,11 +106,10 @@ def export_state(engine: Engine) -> EngineState:
         node_execution_count=node_count,
         http_call_count=http_count,
         random_seed=engine.seed,
-        http_recordings=copy_mapping(engine._http_recordings),
+        http_recordings=recordings,
     )
 
 
-@gc_paused()
 def restore_engine(
     cls: type[Engine],
     state: EngineState,
@@ -78,9 +117,19 @@ def restore_engine(
     config: Config | None,
     clock: Clock | None,
     options: dict[str, Any],
+    *,
+    owned: bool = False,
+    definition: Definition | None = None,
 ) -> Engine:
-    """Build an engine of class ``cls`` that resumes ``state`` (the collector paused)."""
-    nodes, edges = decode_nodes_and_edges(state.nodes, state.edges)
+    """Build an engine of class ``cls`` that resumes ``state``.
+
+    ``owned``: nothing else changes ``state``'s values, so the engine takes them as they are
+    (else they are copied). ``definition``: ``state.nodes``/``state.edges`` already decoded.
+    """
+    if definition is not None:
+        nodes, edges = list(definition.specs), list(definition.decoded_edges)
+    else:
+        nodes, edges = decode_nodes_and_edges(state.nodes, state.edges)
     payload = Payload.model_construct(workflow_id=state.workflow_id, nodes=nodes, edges=edges)
     engine = cls(
         payload,
@@ -91,17 +140,15 @@ def restore_engine(
         execution_id=state.execution_id,
         **options,
     )
-    node_ids = {node.id for node in nodes}
-    results = copy_mapping(state.results)
-    completed = [node_id for node_id in dict.fromkeys(state.completed_nodes) if node_id in results]
-    listed = set(completed)
-    completed += [node.id for node in nodes if node.id in results and node.id not in listed]
-    skipped = [
-        node_id
-        for node_id in dict.fromkeys(state.skipped_nodes)
-        if node_id in node_ids and node_id not in results
-    ]
+    copy = _shared if owned else json_copy
+    results = state.results if owned else copy_mapping(state.results)
     engine._results.update(results)
+    progress = None
+    if definition is not None and len(state.completed_nodes) + len(state.skipped_nodes) < len(
+        nodes
+    ):  # nodes left to run: their plan may be known
+        progress = _planned_progress(engine, state, results)
+    completed, skipped = progress or _progress(state, nodes, results)
     engine._completed.extend(completed)
     engine._skipped.extend(skipped)
     engine._skipped_set.update(skipped)
@@ -109,23 +156,64 @@ def restore_engine(
     engine._status = "paused" if state.status == "running" else state.status
     engine._node_count = state.node_execution_count
     engine._http_count = state.http_call_count
-    engine._http_recordings.update(copy_mapping(state.http_recordings))
+    engine._http_recordings.update(
+        state.http_recordings if owned else copy_mapping(state.http_recordings)
+    )
 
     manager = engine.state
     for name, value in state.variables.items():
-        manager.set_variable(name, json_copy(value))
+        manager.set_variable(name, copy(value))
     if state.accumulator is not None:
-        manager.set_accumulator(json_copy(state.accumulator))
+        manager.set_accumulator(copy(state.accumulator))
     manager.set_counter(state.counter)
     now = engine.now()
     for key, entry in state.cache.items():
         if now < entry.expiration:
-            manager.cache_restore(key, json_copy(entry.value), entry.expiration)
+            manager.cache_restore(key, copy(entry.value), entry.expiration)
     for name, value in state.context_consts.items():
-        manager.set_context_const(name, json_copy(value))
+        manager.set_context_const(name, copy(value))
     for name, value in state.context_vars.items():
-        manager.set_context_var(name, json_copy(value))
+        manager.set_context_var(name, copy(value))
     return engine
 
 
-__all__ = ["export_state", "restore_engine"]
+def _shared(value: Any) -> Any:
+    return value
+
+
+def _progress(
+    state: EngineState, nodes: list[NodeSpec], results: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """The completed and skipped nodes of a restored run: listed ids without duplicates,
+    completed ones with a result (then any node with a result not listed, in node order),
+    skipped ones of nodes without a result."""
+    completed = list(dict.fromkeys(state.completed_nodes))
+    if not all(map(results.__contains__, completed)):
+        completed = [node_id for node_id in completed if node_id in results]
+    if len(completed) != len(results):
+        unlisted = results.keys() - set(completed)
+        completed += [node.id for node in nodes if node.id in unlisted]
+    skipped = list(dict.fromkeys(state.skipped_nodes))
+    if skipped:
+        node_ids = {node.id for node in nodes}
+        skipped = [node_id for node_id in skipped if node_id in node_ids and node_id not in results]
+    return completed, skipped
+
+
+def _planned_progress(
+    engine: Engine, state: EngineState, results: dict[str, Any]
+) -> tuple[list[str], list[str]] | None:
+    """The progress of a restored run as :func:`_progress` finds it, checked against the order
+    of its graph when that was computed before in this process (see :mod:`~pytest_wfsnap.engine.
+    plans`): the plan is then set, starting at the first undecided node. None when there is no
+    such order, or the lists are not exactly the first nodes of it with their results."""
+    completed, skipped = state.completed_nodes, state.skipped_nodes
+    payload = engine.payload
+    plan = resume_plan(payload.nodes, payload.edges, completed, skipped, results)
+    if plan is None:
+        return None
+    engine._plan = plan
+    return list(completed), list(skipped)
+
+
+__all__ = ["export_state", "exported_definition", "restore_engine"]

@@ -33,7 +33,9 @@ from typing import Any
 
 from pytest_wfsnap.engine.config import NETWORK_FIELDS, Config
 from pytest_wfsnap.engine.decode import decode_nodes_and_edges
+from pytest_wfsnap.engine.definitions import Definition, decode_json_definition, recall, remember
 from pytest_wfsnap.engine.engine import Engine, StopAt
+from pytest_wfsnap.engine.persist import restore_engine
 from pytest_wfsnap.engine.registry import Registry
 from pytest_wfsnap.engine.result import Result
 from pytest_wfsnap.engine.state import Clock
@@ -75,8 +77,11 @@ def save_snapshot(engine: Engine) -> Snapshot:
     """
     if not isinstance(engine, Engine):
         raise SnapshotError(f"save_snapshot needs an Engine, got {type(engine).__name__}")
-    state = engine.export_state()
-    return snapshot_from_state(state, engine.now())
+    state = engine._export_state(share_definition=True)
+    snap = snapshot_from_state(state, engine.now(), copy=False)
+    payload = engine.payload
+    remember(snap, Definition.of(snap.nodes, snap.edges, payload.nodes, payload.edges))
+    return snap
 
 
 def serialize_snapshot(
@@ -103,14 +108,23 @@ def serialize_snapshot(
     )
 
 
-def check_definition(snap: Snapshot) -> None:
+def check_definition(snap: Snapshot, *, json_values: bool = False) -> Definition:
     """Decode the snapshot's nodes and edges with the payload rules (type inference, typed
-    data, validation); raise :class:`SnapshotDecodeError` with the Go node message."""
+    data, validation); raise :class:`SnapshotDecodeError` with the Go node message.
+
+    ``json_values``: the snapshot was read from bytes, so its values are JSON values, which
+    the decoder then need not copy or check again. The decoded definition is kept for the
+    snapshot, so that loading it does not decode the nodes again.
+    """
+    decode = decode_json_definition if json_values else decode_nodes_and_edges
     try:
-        decode_nodes_and_edges(snap.nodes, snap.edges)
+        nodes, edges = decode(snap.nodes, snap.edges)
     except PayloadError as exc:
         message = str(exc).removeprefix(_PAYLOAD_PREFIX)
         raise SnapshotDecodeError(f"invalid snapshot: {message}") from None
+    definition = Definition.of(snap.nodes, snap.edges, nodes, edges)
+    remember(snap, definition)
+    return definition
 
 
 def deserialize_snapshot(
@@ -134,7 +148,7 @@ def deserialize_snapshot(
         )
     snap = decode_snapshot(data, keys=keys, max_size=max_size)
     try:
-        check_definition(snap)
+        check_definition(snap, json_values=True)
     except SnapshotDecodeError as exc:
         raise SnapshotDecodeError(f"{_DESERIALIZE_PREFIX}{exc}") from None
     return snap
@@ -199,15 +213,13 @@ def load_snapshot(
     if not snap.execution_id:
         raise SnapshotLoadError("invalid snapshot: missing execution_id")
     run_config = effective_config(snap, config, trust_snapshot_config)
-    state = state_from_snapshot(snap)
+    # The engine takes the snapshot's values as they are (a snapshot is read-only, and the
+    # engine never changes a stored value), and its decoded nodes when it has them.
+    state = state_from_snapshot(snap, copy=False)
+    options["replay_results"] = replay_results
     try:
-        return Engine.from_state(
-            state,
-            registry,
-            run_config,
-            clock,
-            replay_results=replay_results,
-            **options,
+        return restore_engine(
+            Engine, state, registry, run_config, clock, options, owned=True, definition=recall(snap)
         )
     except PayloadError as exc:
         message = str(exc).removeprefix(_PAYLOAD_PREFIX)

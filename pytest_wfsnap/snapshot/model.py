@@ -18,9 +18,15 @@ A :class:`Snapshot` is a frozen pydantic model. Its JSON/binary document (see
 
 :func:`snapshot_from_state` and :func:`state_from_snapshot` convert to and from the engine's
 :class:`~pytest_wfsnap.engine.engine_state.EngineState`. Both copy the top-level containers
-(so neither side's dicts and lists are shared) but share the values inside them: the engine's
-``export_state`` already hands out deep copies, and the engine treats stored values as
-immutable (executors build new values instead of changing their inputs).
+(so neither side's dicts and lists are shared; ``copy=False`` hands them over when the source
+is not used afterwards) but share the values inside them: the engine's ``export_state``
+already hands out deep copies, and the engine treats stored values as immutable (executors
+build new values instead of changing their inputs).
+
+A snapshot is read-only: its model is frozen, and the lists and dicts inside it must not be
+changed either (make a changed copy with ``model_copy(update=...)``). Snapshots saved from one
+engine share its exported workflow definition, and an engine loaded from a snapshot uses the
+snapshot's values as they are.
 """
 
 from __future__ import annotations
@@ -189,7 +195,9 @@ DATA_FIELDS: tuple[str, ...] = _VALUE_FIELDS + _LIST_FIELDS + _DICT_FIELDS
 """Snapshot fields copied as they are between a snapshot, its document and an engine state."""
 
 
-def _copy_data_fields(source: EngineState | Snapshot) -> dict[str, Any]:
+def _copy_data_fields(source: EngineState | Snapshot, copy: bool) -> dict[str, Any]:
+    if not copy:
+        return {name: getattr(source, name) for name in DATA_FIELDS}
     fields = {name: getattr(source, name) for name in _VALUE_FIELDS}
     for name in _LIST_FIELDS:
         fields[name] = list(getattr(source, name))
@@ -198,8 +206,14 @@ def _copy_data_fields(source: EngineState | Snapshot) -> dict[str, Any]:
     return fields
 
 
-def snapshot_from_state(state: EngineState, snapshot_time: datetime) -> Snapshot:
-    """The snapshot of an engine state, taken at ``snapshot_time`` (timezone-aware)."""
+def snapshot_from_state(
+    state: EngineState, snapshot_time: datetime, *, copy: bool = True
+) -> Snapshot:
+    """The snapshot of an engine state, taken at ``snapshot_time`` (timezone-aware).
+
+    ``copy=False`` hands the state's lists and dicts to the snapshot (for a state nobody else
+    holds, e.g. one just exported for the snapshot).
+    """
     cache = {
         key: SnapshotCacheEntry.model_construct(
             value=entry.value,
@@ -213,19 +227,23 @@ def snapshot_from_state(state: EngineState, snapshot_time: datetime) -> Snapshot
         counter=float(state.counter),
         cache=cache,
         config=state.config,
-        **_copy_data_fields(state),
+        **_copy_data_fields(state, copy),
     )
 
 
-def state_from_snapshot(snapshot: Snapshot) -> EngineState:
-    """The engine state a snapshot describes (the engine resumes from it)."""
+def state_from_snapshot(snapshot: Snapshot, *, copy: bool = True) -> EngineState:
+    """The engine state a snapshot describes (the engine resumes from it).
+
+    ``copy=False`` shares the snapshot's lists and dicts with the state (for a state that is
+    only read, e.g. to restore an engine).
+    """
     return EngineState(
         counter=snapshot.counter,
         cache={
             key: CachedValue(entry.value, entry.expiration) for key, entry in snapshot.cache.items()
         },
         config=snapshot.config,
-        **_copy_data_fields(snapshot),
+        **_copy_data_fields(snapshot, copy),
     )
 
 
