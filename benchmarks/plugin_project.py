@@ -127,7 +127,9 @@ class Project:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "CI"))}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # Bytecode caches as users have them (kept out of the repository): without them every
+        # process recompiles and re-rewrites every installed pytest plugin before its first test.
+        env["PYTHONPYCACHEPREFIX"] = str(self.root / ".pycache")
         return env
 
     def pytest(self, *args: str) -> Session:
@@ -137,7 +139,20 @@ class Project:
         out.unlink(missing_ok=True)
         env = self.env()
         env[DURATIONS_ENV] = str(out)
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, *args]
+        # Unrelated plugins installed in the dev environment (hypothesis, anyio) are switched off
+        # for both sides alike: they are start-up cost, not the cost of what is compared.
+        unrelated = ["-p", "no:hypothesispytest", "-p", "no:anyio"]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *unrelated,
+            *plugin,
+            *args,
+        ]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(
