@@ -34,10 +34,13 @@ from pytest_wfsnap.errors import (
 )
 from pytest_wfsnap.snapshot.compression import Compression, compress, decompress, detect_compression
 from pytest_wfsnap.snapshot.document import (
+    FINITE_WHEN_DECODED,
     SnapshotDoc,
     find_invalid_value,
+    finite_fields,
     has_non_finite_float,
     json_value_problem,
+    mark_finite,
     raise_invalid_value,
     reject_value,
     snapshot_from_struct,
@@ -123,15 +126,24 @@ class JsonCodec:
             data = orjson.dumps(doc, option=_JSON_OPTIONS, default=reject_value)
         except TypeError as exc:
             raise_invalid_value(doc, fallback=str(exc))
-        # orjson writes NaN and infinities as null: look for them in a fast binary encoding.
-        if has_non_finite_float(msgspec.msgpack.encode(doc), float32=False):
+        # orjson writes NaN and infinities as null: look for them in a fast binary encoding
+        # (of the parts not known to be finite already).
+        finite = finite_fields(snap)
+        unknown = {key: value for key, value in doc.items() if key not in finite}
+        if has_non_finite_float(msgspec.msgpack.encode(unknown), float32=False):
             _refuse_non_finite(doc)
         return data
 
     def loads(self, data: bytes) -> Snapshot:
         with gc_paused():
             doc = _decode_doc(_JSON_DECODER.decode, msgspec.json.decode, data, "not valid JSON")
-            return snapshot_from_struct(doc)
+            return _decoded(snapshot_from_struct(doc))
+
+
+def _decoded(snap: Snapshot) -> Snapshot:
+    """``snap``, recorded as holding only finite numbers (the decoders refuse the others)."""
+    mark_finite(snap, FINITE_WHEN_DECODED)
+    return snap
 
 
 def _decode_doc(
@@ -197,7 +209,7 @@ class MsgpackCodec:
                 "not valid binary snapshot data",
             )
             verify_decoded_values(doc, body)
-            return snapshot_from_struct(doc)
+            return _decoded(snapshot_from_struct(doc))
 
 
 class CompressedCodec:

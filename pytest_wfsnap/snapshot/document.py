@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Annotated, Any, Literal
@@ -202,6 +203,37 @@ def verify_decoded_values(doc: SnapshotDoc, packed: bytes | memoryview) -> None:
         raise SnapshotDecodeError(f"invalid snapshot: {problem[0]} {problem[1]}")
 
 
+# --- parts known to hold only finite numbers ------------------------------------------------
+
+FINITE_WHEN_DECODED: tuple[str, ...] = (*DATA_FIELDS, "counter", "cache")
+"""The fields whose values a decoded snapshot holds as read (no NaN, no infinity)."""
+
+_FINITE: dict[int, dict[str, tuple[int, int]]] = {}
+
+
+def _identity(value: Any) -> tuple[int, int]:
+    return id(value), len(value) if isinstance(value, list | dict) else -1
+
+
+def mark_finite(snap: Snapshot, fields: tuple[str, ...]) -> None:
+    """Record that the values of ``fields`` of ``snap`` hold only finite numbers (they were
+    read from bytes, or made by the engine, which refuses NaN and infinities), so encoding
+    need not look for NaN in them again while the snapshot holds the same values (a snapshot
+    is read-only; a list or dict of another length is looked at again)."""
+    key = id(snap)
+    if key not in _FINITE:
+        weakref.finalize(snap, _FINITE.pop, key, None)
+    _FINITE[key] = {name: _identity(getattr(snap, name)) for name in fields}
+
+
+def finite_fields(snap: Snapshot) -> frozenset[str]:
+    """The fields of ``snap`` recorded by :func:`mark_finite` that still hold those values."""
+    marks = _FINITE.get(id(snap))
+    if not marks:
+        return frozenset()
+    return frozenset(name for name, mark in marks.items() if _identity(getattr(snap, name)) == mark)
+
+
 def raise_invalid_value(doc: Any, *, fallback: str) -> None:
     """Raise :class:`SnapshotEncodeError` for the first invalid value in ``doc``."""
     found = find_invalid_value(doc)
@@ -335,14 +367,17 @@ def snapshot_from_document(obj: Any) -> Snapshot:
 
 
 __all__ = [
+    "FINITE_WHEN_DECODED",
     "MAX_DEPTH",
     "CacheEntryDoc",
     "SnapshotDoc",
     "child_path",
     "describe_validation_error",
     "find_invalid_value",
+    "finite_fields",
     "has_non_finite_float",
     "json_value_problem",
+    "mark_finite",
     "raise_invalid_value",
     "reject_value",
     "snapshot_from_document",
