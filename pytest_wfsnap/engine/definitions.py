@@ -50,7 +50,7 @@ class _Direct:
 
     def __init__(self, struct: DataStruct | None, check: bool) -> None:
         self.struct = struct
-        self.zeros: dict[str, Any] = {} if struct is None else struct.zeros
+        self.zeros: dict[str, Any] | None = None if struct is None else struct.zeros
         self.check = check  # whether each node's values must go through struct.validate
 
     @classmethod
@@ -135,18 +135,21 @@ def _decode_nodes(decoder: _Decoder, nodes: list[Any], edges: list[Any]) -> list
     normalizing = False
     try:
         for index, obj in enumerate(nodes):
-            # Three keys, all present: exactly id, type and data.
-            if type(obj) is dict and len(obj) == 3 and "id" in obj and "type" in obj:
-                node_id, node_type, data = obj["id"], obj["type"], obj.get("data")
-                if type(node_id) is str and type(node_type) is str and type(data) is dict:
+            # A dict of three keys, all present: exactly id, type and data.
+            if type(obj) is dict and len(obj) == 3:
+                node_id = obj.get("id")
+                node_type = obj.get("type")
+                data = obj.get("data")
+                if type(node_id) is type(node_type) is str and type(data) is dict:
                     shape = (node_type, *data, *map(type, data.values()))
                     direct = shapes.get(shape)
                     if direct is None:
                         direct = shapes[shape] = _Direct.of(node_type, data)
-                    if direct.struct is not None:
+                    zeros = direct.zeros
+                    if zeros is not None:
                         if direct.check:
                             direct.struct_check(node_id, node_type, data)
-                        append(NodeSpec(node_id, node_type, data, {**direct.zeros, **data}))
+                        append(NodeSpec(node_id, node_type, data, zeros | data))
                         continue
                     if _FLAT.issuperset(map(type, data.values())):
                         append(decoder.typed(node_id, node_type, data))

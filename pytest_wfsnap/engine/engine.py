@@ -97,6 +97,9 @@ class Engine(RunServices):
         self._plan: Plan | None = None
         # The workflow definition as exported to snapshots (nodes, edges), made once.
         self._exported: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
+        # Stored results whose id is no node id (only a restored state can hold such), or None
+        # when not counted yet; the run adds results of nodes only.
+        self._foreign_results: int | None = 0
         self._current: str | None = None  # the node being executed
         self._counts_at_boundary = (0, 0)  # (node, http) counters when it started
 

@@ -73,8 +73,11 @@ def export_state(engine: Engine, *, share_definition: bool = False) -> EngineSta
         for (key, entry), value in zip(entries.items(), cached, strict=True)
     }
     skipped = engine.skipped_nodes
-    node_ids = [node.id for node in engine.payload.nodes]
-    decided = sum(map(results.__contains__, node_ids)) + len(skipped)
+    foreign = engine._foreign_results
+    if foreign is None:
+        node_ids = [node.id for node in engine.payload.nodes]
+        foreign = engine._foreign_results = len(results) - sum(map(results.__contains__, node_ids))
+    decided = len(results) - foreign + len(skipped)  # nodes with a result, and skipped ones
     nodes, edges = exported_definition(engine)
     if share_definition:
         nodes, edges = list(nodes), list(edges)
@@ -148,6 +151,8 @@ def restore_engine(
         nodes
     ):  # nodes left to run: their plan may be known
         progress = _planned_progress(engine, state, results)
+    if progress is None:
+        engine._foreign_results = None
     completed, skipped = progress or _progress(state, nodes, results)
     engine._completed.extend(completed)
     engine._skipped.extend(skipped)

@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_wfsnap.engine.config import NETWORK_FIELDS, Config
+from pytest_wfsnap.engine.copying import gc_paused
 from pytest_wfsnap.engine.decode import decode_nodes_and_edges
 from pytest_wfsnap.engine.definitions import Definition, decode_json_definition, recall, remember
 from pytest_wfsnap.engine.engine import Engine, StopAt
@@ -60,6 +61,7 @@ from pytest_wfsnap.snapshot import (
 )
 from pytest_wfsnap.snapshot.codecs import Format
 from pytest_wfsnap.snapshot.compression import Compression
+from pytest_wfsnap.snapshot.document import mark_finite
 from pytest_wfsnap.snapshot.encryption import KeyLike
 
 _PAYLOAD_PREFIX = "failed to parse payload: "
@@ -81,6 +83,7 @@ def save_snapshot(engine: Engine) -> Snapshot:
     snap = snapshot_from_state(state, engine.now(), copy=False)
     payload = engine.payload
     remember(snap, Definition.of(snap.nodes, snap.edges, payload.nodes, payload.edges))
+    mark_finite(snap, ("nodes", "edges"))  # decoded by the engine, which refuses NaN
     return snap
 
 
@@ -146,11 +149,14 @@ def deserialize_snapshot(
         raise SnapshotDecodeError(
             f"{_DESERIALIZE_PREFIX}expected bytes or str, got {type(data).__name__}"
         )
-    snap = decode_snapshot(data, keys=keys, max_size=max_size)
-    try:
-        check_definition(snap, json_values=True)
-    except SnapshotDecodeError as exc:
-        raise SnapshotDecodeError(f"{_DESERIALIZE_PREFIX}{exc}") from None
+    # One pause of the collector for reading and decoding: the objects built are collected
+    # (and found alive) once, not once per step.
+    with gc_paused():
+        snap = decode_snapshot(data, keys=keys, max_size=max_size)
+        try:
+            check_definition(snap, json_values=True)
+        except SnapshotDecodeError as exc:
+            raise SnapshotDecodeError(f"{_DESERIALIZE_PREFIX}{exc}") from None
     return snap
 
 

@@ -6,7 +6,8 @@
 * a resumed run takes its order from an earlier plan of the same graph only when its progress
   is exactly the start of that order, and otherwise plans as before;
 * saved states and snapshots are deep copies (changing one changes neither the engine nor
-  another snapshot), at C speed.
+  another snapshot), at C speed;
+* encoding looks for NaN only in the parts of a snapshot not known to be finite.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from pytest_wfsnap.engine.datatypes import ANY, BOOL, FLOAT, INT, STRING, STRING
 from pytest_wfsnap.engine.decode import decode_nodes_and_edges, decode_payload
 from pytest_wfsnap.engine.definitions import decode_json_definition
 from pytest_wfsnap.engine.observers import Event
-from pytest_wfsnap.errors import PayloadError, SnapshotLoadError
+from pytest_wfsnap.errors import PayloadError, SnapshotEncodeError, SnapshotLoadError
+from pytest_wfsnap.snapshot.document import finite_fields
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "conformance" / "cases.json"
 T0 = datetime(2025, 11, 1, 16, 0, tzinfo=UTC)
@@ -389,3 +391,28 @@ def test_exported_states_do_not_share_the_definition() -> None:
     again = eng.export_state()
     assert again.nodes[0]["data"] == {"value": 4.0} and again.edges[0]["source"] == "a"
     assert eng.nodes[0].data == {"value": 4.0}
+
+
+# --- values known to be finite are not looked at again when encoding --------------------------
+
+
+def test_serializing_still_refuses_nan_in_results_of_a_saved_snapshot() -> None:
+    eng = _paused()
+    eng._results["gt"] = {"value": float("nan")}  # as an executor might have produced it
+    with pytest.raises(SnapshotEncodeError, match=r"\$\.results\.gt\.value is nan"):
+        snapshots.serialize_snapshot(eng.save_snapshot())
+
+
+def test_changed_parts_of_a_read_snapshot_are_looked_at_again() -> None:
+    snap = snapshots.deserialize_snapshot(snapshots.serialize_snapshot(_paused().save_snapshot()))
+    assert finite_fields(snap) >= {"nodes", "edges", "results", "variables", "cache"}
+    other = snap.model_copy(update={"results": {"a": float("inf")}})
+    assert finite_fields(other) == frozenset()
+    with pytest.raises(SnapshotEncodeError, match=r"\$\.results\.a is inf"):
+        snapshots.serialize_snapshot(other)
+    saved = _paused().save_snapshot()
+    assert finite_fields(saved) == {"nodes", "edges"}
+    saved.nodes.append({"id": "z", "type": "number", "data": {"value": float("nan")}})
+    assert "nodes" not in finite_fields(saved)
+    with pytest.raises(SnapshotEncodeError, match=r"\$\.nodes\[8\]\.data\.value is nan"):
+        snapshots.serialize_snapshot(saved)
