@@ -29,9 +29,6 @@ Step = tuple[NodeSpec, Incoming, bool]
 """One node in execution order: the node, its incoming edges, whether any of them is
 conditional (has a branch handle). Plain tuples keep the run loop's per-node cost minimal."""
 
-Wiring = tuple[str, Incoming, bool]
-"""A step by node id (see :data:`Step`)."""
-
 _NO_INPUTS: Incoming = ()
 
 
@@ -39,8 +36,9 @@ _NO_INPUTS: Incoming = ()
 class Skeleton:
     """The execution order and wiring of a graph, by node id."""
 
-    wiring: tuple[Wiring, ...]  # in execution order
-    order: tuple[str, ...]  # the node ids of ``wiring``
+    order: tuple[str, ...]  # node ids in execution order
+    incoming: Mapping[str, Sequence[tuple[str, str | None]]]  # node id -> incoming edges
+    conditional: frozenset[str]  # ids of nodes with a conditional incoming edge
     sources: frozenset[str]  # ids with an outgoing edge (the others are terminal)
     position: Mapping[str, int]  # node id -> index in the node list
 
@@ -128,15 +126,7 @@ def skeleton(node_ids: Sequence[str], edges: Sequence[Edge]) -> Skeleton:
                     queue.append(target)
     if len(queue) != len(node_ids):
         raise GraphError(CYCLE_MESSAGE)
-    wiring: list[Wiring] = []
-    add = wiring.append
-    for node_id in queue:
-        edges_in = incoming.get(node_id)
-        if edges_in is None:
-            add((node_id, _NO_INPUTS, False))
-        else:
-            add((node_id, tuple(edges_in), node_id in conditional))
-    return Skeleton(tuple(wiring), tuple(queue), frozenset(adjacency), position)
+    return Skeleton(tuple(queue), incoming, frozenset(conditional), frozenset(adjacency), position)
 
 
 def topological_order(node_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
@@ -148,11 +138,18 @@ def plan_from(graph: Skeleton, nodes: Sequence[NodeSpec], start: int = 0) -> Pla
     """The plan of ``graph`` over ``nodes`` (the node list it was made for), from position
     ``start`` of its order."""
     position = graph.position
-    wiring = graph.wiring[start:] if start else graph.wiring
-    order = tuple(
-        [(nodes[position[node_id]], edges_in, cond) for node_id, edges_in, cond in wiring]
-    )
-    return Plan(order, graph.sources, nodes, position)
+    incoming = graph.incoming
+    conditional = graph.conditional
+    steps: list[Step] = []
+    add = steps.append
+    for node_id in graph.order[start:] if start else graph.order:
+        node = nodes[position[node_id]]
+        edges_in = incoming.get(node_id)
+        if edges_in is None:
+            add((node, _NO_INPUTS, False))
+        else:
+            add((node, tuple(edges_in), node_id in conditional))
+    return Plan(tuple(steps), graph.sources, nodes, position)
 
 
 def build_plan(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> Plan:
@@ -222,7 +219,6 @@ __all__ = [
     "Plan",
     "Skeleton",
     "Step",
-    "Wiring",
     "branch_satisfied",
     "build_plan",
     "final_output",

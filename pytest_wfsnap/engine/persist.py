@@ -16,6 +16,7 @@ again.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from pytest_wfsnap.engine.config import Config
@@ -182,6 +183,9 @@ def restore_engine(
     return engine
 
 
+_NODE_ID = attrgetter("id")
+
+
 def _shared(value: Any) -> Any:
     return value
 
@@ -200,7 +204,7 @@ def _progress(
         completed += [node.id for node in nodes if node.id in unlisted]
     skipped = list(dict.fromkeys(state.skipped_nodes))
     if skipped:
-        node_ids = {node.id for node in nodes}
+        node_ids = frozenset(map(_NODE_ID, nodes))
         skipped = [node_id for node_id in skipped if node_id in node_ids and node_id not in results]
     return completed, skipped
 
