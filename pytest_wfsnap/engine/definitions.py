@@ -24,7 +24,7 @@ from typing import Any
 
 from pytest_wfsnap.engine.copying import gc_paused
 from pytest_wfsnap.engine.datatypes import ANY, BOOL, FLOAT, STRING, STRUCTS, DataStruct
-from pytest_wfsnap.engine.decode import Edge, _Decoder
+from pytest_wfsnap.engine.decode import Edge, _Decoder, decode_nodes_and_edges
 from pytest_wfsnap.engine.jsonparse import PREFIX, normalize
 from pytest_wfsnap.engine.nodes.base import NodeSpec
 from pytest_wfsnap.errors import PayloadError
@@ -112,9 +112,31 @@ def _unsupported_value(nodes: list[Any], start: int, edges: list[Any]) -> None:
 def decode_json_definition(nodes: list[Any], edges: list[Any]) -> tuple[list[NodeSpec], list[Edge]]:
     """Decode the nodes and edges of a decoded document (JSON values only); raises
     :class:`PayloadError` exactly as :func:`decode_nodes_and_edges` does."""
+    specs, decoded, _ = _decode_json(nodes, edges)
+    return specs, decoded
+
+
+def decode_definition(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, json_values: bool
+) -> Definition:
+    """The decoded definition of a snapshot's ``nodes`` and ``edges`` (raises
+    :class:`PayloadError`). ``json_values``: they were read from bytes (see
+    :func:`decode_json_definition`); else they are decoded as any payload."""
+    node_ids: list[str] | None = None
+    if json_values:
+        specs, decoded, node_ids = _decode_json(nodes, edges)
+    else:
+        specs, decoded = decode_nodes_and_edges(nodes, edges)
+    return Definition(nodes, edges, len(nodes), len(edges), specs, decoded, node_ids)
+
+
+def _decode_json(
+    nodes: list[Any], edges: list[Any]
+) -> tuple[list[NodeSpec], list[Edge], list[str]]:
     decoder = _Decoder({})
+    node_ids: list[str] = []
     with gc_paused():
-        specs = _decode_nodes(decoder, nodes, edges)
+        specs = _decode_nodes(decoder, nodes, edges, node_ids)
         if _only_flat_values(edges):
             decoded = [decoder.edge(obj) for obj in edges]
         else:
@@ -124,13 +146,17 @@ def decode_json_definition(nodes: list[Any], edges: list[Any]) -> tuple[list[Nod
             ]
         if decoder.saved is not None:
             raise PayloadError(PREFIX + decoder.saved)
-    return specs, decoded
+    return specs, decoded, node_ids
 
 
-def _decode_nodes(decoder: _Decoder, nodes: list[Any], edges: list[Any]) -> list[NodeSpec]:
+def _decode_nodes(
+    decoder: _Decoder, nodes: list[Any], edges: list[Any], node_ids: list[str]
+) -> list[NodeSpec]:
+    """The node specs (their ids added to ``node_ids``)."""
     shapes: dict[Shape, _Direct] = {}
     specs: list[NodeSpec] = []
     append = specs.append
+    add_id = node_ids.append
     index = 0
     normalizing = False
     try:
@@ -150,14 +176,18 @@ def _decode_nodes(decoder: _Decoder, nodes: list[Any], edges: list[Any]) -> list
                         if direct.check:
                             direct.struct_check(node_id, node_type, data)
                         append(NodeSpec(node_id, node_type, data, zeros | data))
+                        add_id(node_id)
                         continue
                     if _FLAT.issuperset(map(type, data.values())):
                         append(decoder.typed(node_id, node_type, data))
+                        add_id(node_id)
                         continue
             normalizing = True
             prepared = normalize(obj, f"payload.nodes[{index}]")
             normalizing = False
-            append(decoder.node(prepared))
+            spec = decoder.node(prepared)
+            append(spec)
+            add_id(spec.id)
     except PayloadError:
         if not normalizing:
             _unsupported_value(nodes, index + 1, edges)
@@ -175,6 +205,7 @@ class Definition:
     edge_count: int
     specs: list[NodeSpec]
     decoded_edges: list[Edge]
+    ids: list[str] | None = None  # the ids of ``specs``, when the decoder collected them
 
     @classmethod
     def of(
@@ -194,6 +225,10 @@ class Definition:
             and len(nodes) == self.node_count
             and len(edges) == self.edge_count
         )
+
+    def node_ids(self) -> list[str]:
+        """The ids of the decoded nodes, in node order."""
+        return self.ids if self.ids is not None else [spec.id for spec in self.specs]
 
 
 _KEPT: dict[int, Definition] = {}
@@ -215,4 +250,4 @@ def recall(snapshot: Any) -> Definition | None:
     return definition
 
 
-__all__ = ["Definition", "decode_json_definition", "recall", "remember"]
+__all__ = ["Definition", "decode_definition", "decode_json_definition", "recall", "remember"]

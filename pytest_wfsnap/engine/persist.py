@@ -151,7 +151,7 @@ def restore_engine(
     if definition is not None and len(state.completed_nodes) + len(state.skipped_nodes) < len(
         nodes
     ):  # nodes left to run: their plan may be known
-        progress = _planned_progress(engine, state, results)
+        progress = _planned_progress(engine, state, results, definition)
     if progress is None:
         engine._foreign_results = None
     completed, skipped = progress or _progress(state, nodes, results)
@@ -210,7 +210,7 @@ def _progress(
 
 
 def _planned_progress(
-    engine: Engine, state: EngineState, results: dict[str, Any]
+    engine: Engine, state: EngineState, results: dict[str, Any], definition: Definition
 ) -> tuple[list[str], list[str]] | None:
     """The progress of a restored run as :func:`_progress` finds it, checked against the order
     of its graph when that was computed before in this process (see :mod:`~pytest_wfsnap.engine.
@@ -218,7 +218,9 @@ def _planned_progress(
     such order, or the lists are not exactly the first nodes of it with their results."""
     completed, skipped = state.completed_nodes, state.skipped_nodes
     payload = engine.payload
-    plan = resume_plan(payload.nodes, payload.edges, completed, skipped, results)
+    plan = resume_plan(
+        payload.nodes, payload.edges, completed, skipped, results, definition.node_ids()
+    )
     if plan is None:
         return None
     engine._plan = plan

@@ -113,8 +113,11 @@ def _start(
 _NODE_ID = attrgetter("id")
 
 
-def _graph_key(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> tuple[list[str], _Key]:
-    node_ids: list[str] = list(map(_NODE_ID, nodes))
+def _graph_key(
+    nodes: Sequence[NodeSpec], edges: Sequence[Edge], node_ids: list[str] | None = None
+) -> tuple[list[str], _Key]:
+    if node_ids is None:
+        node_ids = list(map(_NODE_ID, nodes))
     return node_ids, _Key(tuple(node_ids), tuple(edges))
 
 
@@ -135,14 +138,15 @@ def resume_plan(
     completed: Sequence[str],
     skipped: Sequence[str],
     results: Mapping[str, Any],
+    node_ids: list[str] | None = None,
 ) -> Plan | None:
     """The plan of a run resumed with the ``completed`` and ``skipped`` nodes decided and
     ``results``, when its graph was ordered before in this process and those are exactly the
     first nodes of its order with their results (see :func:`_start`): the plan then starts
-    after them. Else None."""
+    after them. Else None. ``node_ids``: the ids of ``nodes``, when known."""
     if not completed and not skipped:
         return None
-    _, key = _graph_key(nodes, edges)
+    _, key = _graph_key(nodes, edges, node_ids)
     graph = _kept(key)
     if graph is None:
         return None

@@ -33,8 +33,7 @@ from typing import Any
 
 from pytest_wfsnap.engine.config import NETWORK_FIELDS, Config
 from pytest_wfsnap.engine.copying import gc_paused
-from pytest_wfsnap.engine.decode import decode_nodes_and_edges
-from pytest_wfsnap.engine.definitions import Definition, decode_json_definition, recall, remember
+from pytest_wfsnap.engine.definitions import Definition, decode_definition, recall, remember
 from pytest_wfsnap.engine.engine import Engine, StopAt
 from pytest_wfsnap.engine.persist import restore_engine
 from pytest_wfsnap.engine.registry import Registry
@@ -119,13 +118,11 @@ def check_definition(snap: Snapshot, *, json_values: bool = False) -> Definition
     the decoder then need not copy or check again. The decoded definition is kept for the
     snapshot, so that loading it does not decode the nodes again.
     """
-    decode = decode_json_definition if json_values else decode_nodes_and_edges
     try:
-        nodes, edges = decode(snap.nodes, snap.edges)
+        definition = decode_definition(snap.nodes, snap.edges, json_values=json_values)
     except PayloadError as exc:
         message = str(exc).removeprefix(_PAYLOAD_PREFIX)
         raise SnapshotDecodeError(f"invalid snapshot: {message}") from None
-    definition = Definition.of(snap.nodes, snap.edges, nodes, edges)
     remember(snap, definition)
     return definition
 
