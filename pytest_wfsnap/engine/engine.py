@@ -323,7 +323,13 @@ class Engine(RunServices):
     def _ensure_plan(self) -> Plan:
         if self._plan is None:
             with gc_paused():
-                self._plan = make_plan(self._payload.nodes, self._payload.edges)
+                self._plan = make_plan(
+                    self._payload.nodes,
+                    self._payload.edges,
+                    completed=self._completed,
+                    skipped=self._skipped,
+                    results=self._results,
+                )
         return self._plan
 
     def _stop_set(self, stop: StopAt, name: str) -> frozenset[str]:

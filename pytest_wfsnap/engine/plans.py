@@ -121,15 +121,27 @@ def _graph_key(
     return node_ids, _Key(tuple(node_ids), tuple(edges))
 
 
-def make_plan(nodes: Sequence[NodeSpec], edges: Sequence[Edge]) -> Plan:
-    """The plan of a new run over ``nodes`` and ``edges`` (its order is kept for resumed runs).
+def make_plan(
+    nodes: Sequence[NodeSpec],
+    edges: Sequence[Edge],
+    *,
+    completed: Sequence[str] = (),
+    skipped: Sequence[str] = (),
+    results: Mapping[str, Any] | None = None,
+) -> Plan:
+    """The plan of a run over ``nodes`` and ``edges`` (the order is kept for resumed runs).
 
-    Raises :class:`GraphError` for a graph that cannot be ordered.
+    A run that has decided nodes already (``completed``, ``skipped``, with ``results``: a
+    restored one) gets a plan that starts after them when they are the first ones of the
+    order. Raises :class:`GraphError` for a graph that cannot be ordered.
     """
     node_ids, key = _graph_key(nodes, edges)
     graph = skeleton(node_ids, edges)
     _keep(key, graph)
-    return plan_from(graph, nodes)
+    start = 0
+    if results is not None and (completed or skipped):
+        start = _start(graph, completed, skipped, results)
+    return plan_from(graph, nodes, start)
 
 
 def resume_plan(
