@@ -67,7 +67,7 @@ from pytest_wfsnap.snapshot import (
 )
 from pytest_wfsnap.snapshot.codecs import Format
 from pytest_wfsnap.snapshot.compression import Compression
-from pytest_wfsnap.snapshot.document import mark_finite
+from pytest_wfsnap.snapshot.document import mark_checked
 from pytest_wfsnap.snapshot.encryption import KeyLike
 
 _PAYLOAD_PREFIX = "failed to parse payload: "
@@ -89,7 +89,7 @@ def save_snapshot(engine: Engine) -> Snapshot:
     snap = snapshot_from_state(state, engine.now(), copy=False)
     payload = engine.payload
     remember(snap, Definition.of(snap.nodes, snap.edges, payload.nodes, payload.edges))
-    mark_finite(snap, ("nodes", "edges"))  # decoded by the engine, which refuses NaN
+    mark_checked(snap, ("nodes", "edges"))  # decoded by the engine: JSON values only
     return snap
 
 

@@ -34,18 +34,18 @@ from pytest_wfsnap.errors import (
 )
 from pytest_wfsnap.snapshot.compression import Compression, compress, decompress, detect_compression
 from pytest_wfsnap.snapshot.document import (
-    FINITE_WHEN_DECODED,
+    CHECKED_WHEN_DECODED,
     SnapshotDoc,
     find_invalid_value,
-    finite_fields,
     has_non_finite_float,
     json_value_problem,
-    mark_finite,
+    mark_checked,
     raise_invalid_value,
     reject_value,
     snapshot_from_struct,
     snapshot_to_document,
     struct_from_document,
+    unchecked_parts,
     verify_decoded_values,
 )
 from pytest_wfsnap.snapshot.encryption import (
@@ -127,9 +127,8 @@ class JsonCodec:
         except TypeError as exc:
             raise_invalid_value(doc, fallback=str(exc))
         # orjson writes NaN and infinities as null: look for them in a fast binary encoding
-        # (of the parts not known to be finite already).
-        finite = finite_fields(snap)
-        unknown = {key: value for key, value in doc.items() if key not in finite}
+        # (of the parts not checked already).
+        unknown = unchecked_parts(snap, doc)
         if has_non_finite_float(msgspec.msgpack.encode(unknown), float32=False):
             _refuse_non_finite(doc)
         return data
@@ -141,8 +140,8 @@ class JsonCodec:
 
 
 def _decoded(snap: Snapshot) -> Snapshot:
-    """``snap``, recorded as holding only finite numbers (the decoders refuse the others)."""
-    mark_finite(snap, FINITE_WHEN_DECODED)
+    """``snap``, recorded as holding JSON values only (the decoders refuse the others)."""
+    mark_checked(snap, CHECKED_WHEN_DECODED)
     return snap
 
 
@@ -185,7 +184,7 @@ class MsgpackCodec:
 
     def dumps(self, snap: Snapshot) -> bytes:
         doc = snapshot_to_document(snap)
-        problem = json_value_problem(doc)
+        problem = json_value_problem(unchecked_parts(snap, doc))
         if problem is not None:
             raise SnapshotEncodeError(f"cannot encode snapshot: {problem[0]} {problem[1]}")
         buffer = bytearray(BINARY_MAGIC)

@@ -203,35 +203,43 @@ def verify_decoded_values(doc: SnapshotDoc, packed: bytes | memoryview) -> None:
         raise SnapshotDecodeError(f"invalid snapshot: {problem[0]} {problem[1]}")
 
 
-# --- parts known to hold only finite numbers ------------------------------------------------
+# --- parts known to hold only JSON values ----------------------------------------------------
 
-FINITE_WHEN_DECODED: tuple[str, ...] = (*DATA_FIELDS, "counter", "cache")
-"""The fields whose values a decoded snapshot holds as read (no NaN, no infinity)."""
+CHECKED_WHEN_DECODED: tuple[str, ...] = (*DATA_FIELDS, "counter", "cache")
+"""The fields whose values a decoded snapshot holds as read (JSON values, finite numbers)."""
 
-_FINITE: dict[int, dict[str, tuple[int, int]]] = {}
+_CHECKED: dict[int, dict[str, tuple[int, int]]] = {}
 
 
 def _identity(value: Any) -> tuple[int, int]:
     return id(value), len(value) if isinstance(value, list | dict) else -1
 
 
-def mark_finite(snap: Snapshot, fields: tuple[str, ...]) -> None:
-    """Record that the values of ``fields`` of ``snap`` hold only finite numbers (they were
-    read from bytes, or made by the engine, which refuses NaN and infinities), so encoding
-    need not look for NaN in them again while the snapshot holds the same values (a snapshot
-    is read-only; a list or dict of another length is looked at again)."""
+def mark_checked(snap: Snapshot, fields: tuple[str, ...]) -> None:
+    """Record that the values of ``fields`` of ``snap`` are JSON values with finite numbers
+    (they were read from bytes, or made by the engine, which refuses anything else), so
+    encoding need not check them again while the snapshot holds the same values (a snapshot
+    is read-only; a list or dict of another length is checked again)."""
     key = id(snap)
-    if key not in _FINITE:
-        weakref.finalize(snap, _FINITE.pop, key, None)
-    _FINITE[key] = {name: _identity(getattr(snap, name)) for name in fields}
+    if key not in _CHECKED:
+        weakref.finalize(snap, _CHECKED.pop, key, None)
+    _CHECKED[key] = {name: _identity(getattr(snap, name)) for name in fields}
 
 
-def finite_fields(snap: Snapshot) -> frozenset[str]:
-    """The fields of ``snap`` recorded by :func:`mark_finite` that still hold those values."""
-    marks = _FINITE.get(id(snap))
+def checked_fields(snap: Snapshot) -> frozenset[str]:
+    """The fields of ``snap`` recorded by :func:`mark_checked` that still hold those values."""
+    marks = _CHECKED.get(id(snap))
     if not marks:
         return frozenset()
     return frozenset(name for name, mark in marks.items() if _identity(getattr(snap, name)) == mark)
+
+
+def unchecked_parts(snap: Snapshot, doc: dict[str, Any]) -> dict[str, Any]:
+    """The parts of ``doc`` (the document of ``snap``) not known to be checked already."""
+    checked = checked_fields(snap)
+    if not checked:
+        return doc
+    return {key: value for key, value in doc.items() if key not in checked}
 
 
 def raise_invalid_value(doc: Any, *, fallback: str) -> None:
@@ -367,23 +375,24 @@ def snapshot_from_document(obj: Any) -> Snapshot:
 
 
 __all__ = [
-    "FINITE_WHEN_DECODED",
+    "CHECKED_WHEN_DECODED",
     "MAX_DEPTH",
     "CacheEntryDoc",
     "SnapshotDoc",
+    "checked_fields",
     "child_path",
     "describe_validation_error",
     "find_invalid_value",
-    "finite_fields",
     "has_non_finite_float",
     "json_value_problem",
-    "mark_finite",
+    "mark_checked",
     "raise_invalid_value",
     "reject_value",
     "snapshot_from_document",
     "snapshot_from_struct",
     "snapshot_to_document",
     "struct_from_document",
+    "unchecked_parts",
     "value_parts",
     "verify_decoded_values",
 ]

@@ -31,7 +31,7 @@ from pytest_wfsnap.engine.decode import decode_nodes_and_edges, decode_payload
 from pytest_wfsnap.engine.definitions import decode_json_definition
 from pytest_wfsnap.engine.observers import Event
 from pytest_wfsnap.errors import PayloadError, SnapshotEncodeError, SnapshotLoadError
-from pytest_wfsnap.snapshot.document import finite_fields
+from pytest_wfsnap.snapshot.document import checked_fields
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "conformance" / "cases.json"
 T0 = datetime(2025, 11, 1, 16, 0, tzinfo=UTC)
@@ -406,14 +406,25 @@ def test_serializing_still_refuses_nan_in_results_of_a_saved_snapshot() -> None:
 
 def test_changed_parts_of_a_read_snapshot_are_looked_at_again() -> None:
     snap = snapshots.deserialize_snapshot(snapshots.serialize_snapshot(_paused().save_snapshot()))
-    assert finite_fields(snap) >= {"nodes", "edges", "results", "variables", "cache"}
+    assert checked_fields(snap) >= {"nodes", "edges", "results", "variables", "cache"}
     other = snap.model_copy(update={"results": {"a": float("inf")}})
-    assert finite_fields(other) == frozenset()
+    assert checked_fields(other) == frozenset()
     with pytest.raises(SnapshotEncodeError, match=r"\$\.results\.a is inf"):
         snapshots.serialize_snapshot(other)
     saved = _paused().save_snapshot()
-    assert finite_fields(saved) == {"nodes", "edges"}
+    assert checked_fields(saved) == {"nodes", "edges"}
     saved.nodes.append({"id": "z", "type": "number", "data": {"value": float("nan")}})
-    assert "nodes" not in finite_fields(saved)
+    assert "nodes" not in checked_fields(saved)
     with pytest.raises(SnapshotEncodeError, match=r"\$\.nodes\[8\]\.data\.value is nan"):
         snapshots.serialize_snapshot(saved)
+
+
+def test_the_binary_format_still_refuses_values_json_cannot_carry_in_results() -> None:
+    eng = _paused()
+    eng._results["gt"] = {"tags": {"a", "b"}}  # a set: no JSON value
+    snap = eng.save_snapshot()
+    with pytest.raises(SnapshotEncodeError, match=r"\$\.results\.gt\.tags is a set"):
+        snapshots.serialize_snapshot(snap, format="msgpack")
+    plain = _paused().save_snapshot()
+    binary = snapshots.serialize_snapshot(plain, format="msgpack")
+    assert snapshots.deserialize_snapshot(binary).results == plain.results
