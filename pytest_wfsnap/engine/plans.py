@@ -132,15 +132,17 @@ def make_plan(
     """The plan of a run over ``nodes`` and ``edges`` (the order is kept for resumed runs).
 
     A run that has decided nodes already (``completed``, ``skipped``, with ``results``: a
-    restored one) gets a plan that starts after them when they are the first ones of the
-    order. Raises :class:`GraphError` for a graph that cannot be ordered.
+    restored one) takes the order of its graph from an earlier plan when there is one, and
+    gets a plan that starts after those nodes when they are the first ones of the order.
+    Raises :class:`GraphError` for a graph that cannot be ordered.
     """
     node_ids, key = _graph_key(nodes, edges)
-    graph = skeleton(node_ids, edges)
-    _keep(key, graph)
-    start = 0
-    if results is not None and (completed or skipped):
-        start = _start(graph, completed, skipped, results)
+    resumed = results is not None and bool(completed or skipped)
+    graph = _kept(key) if resumed else None
+    if graph is None:
+        graph = skeleton(node_ids, edges)
+        _keep(key, graph)
+    start = _start(graph, completed, skipped, results) if results is not None and resumed else 0
     return plan_from(graph, nodes, start)
 
 

@@ -428,3 +428,24 @@ def test_the_binary_format_still_refuses_values_json_cannot_carry_in_results() -
     plain = _paused().save_snapshot()
     binary = snapshots.serialize_snapshot(plain, format="msgpack")
     assert snapshots.deserialize_snapshot(binary).results == plain.results
+
+
+def test_a_finished_run_restored_takes_its_order_from_the_earlier_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    eng = engine.new(PAYLOAD, clock=lambda: T0, seed=3)
+    expected = eng.execute()
+    snap = snapshots.deserialize_snapshot(snapshots.serialize_snapshot(eng.save_snapshot()))
+
+    def no_ordering(*args: Any) -> Any:
+        raise AssertionError("the graph was ordered again")
+
+    monkeypatch.setattr(plans, "skeleton", no_ordering)
+    restored = snapshots.load_snapshot(snap, clock=lambda: T0)
+    result = restored.execute()
+    assert restored._plan is not None and restored._plan.order == ()
+    assert result.final_output == expected.final_output
+    assert result.node_results == expected.node_results
+    state = eng.export_state()  # Engine.from_state restores the same way
+    again = engine.Engine.from_state(state, clock=lambda: T0)
+    assert again.execute().final_output == expected.final_output
