@@ -11,7 +11,7 @@ import random
 import re
 from collections import ChainMap
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -21,8 +21,7 @@ from pytest_wfsnap.engine.expr.context import ExprContext
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec
 from pytest_wfsnap.engine.state import StateManager
 from pytest_wfsnap.errors import NodeError, WfsnapError, WorkflowTimeoutError
-
-START = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+from tests.engine.nodes.fakes import START, FakeClock
 
 # Go data-struct fields of each node type with their zero values (ENGINE.md B1.4).
 FIELDS: dict[str, dict[str, Any]] = {
@@ -61,19 +60,6 @@ FIELDS: dict[str, dict[str, Any]] = {
     "throttle": {"requests_per_second": 0.0},
     "schema_validator": {"schema": None, "strict": False},
 }
-
-
-class FakeClock:
-    """A settable clock: ``now`` only moves when told to."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.current = start
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
 
 
 class FakeRuntime:
