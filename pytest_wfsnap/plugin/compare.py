@@ -12,7 +12,7 @@ golden *stale*, reported as such before any run.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,6 +21,7 @@ import orjson
 
 from pytest_wfsnap.plugin.golden import Golden
 from pytest_wfsnap.plugin.json_diff import Ignore, diff_values, render_change
+from pytest_wfsnap.plugin.runs import RunOutcome, final_view
 from pytest_wfsnap.snapshot import Snapshot, diff_snapshots, snapshot_to_document
 from pytest_wfsnap.snapshot.diff import VOLATILE_PATHS
 
@@ -79,7 +80,7 @@ def _not_plain_json(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a plain JSON value")
 
 
-def same_values(a: Any, b: Any) -> bool:
+def same_values(a: Any, b: Any, *, a_plain: bool = False) -> bool:
     """True when two JSON values are identical, types included (``1`` is not ``1.0``, ``True``
     is not ``1``), so that no structural diff, with or without tolerance, can find a change.
 
@@ -88,13 +89,19 @@ def same_values(a: Any, b: Any) -> bool:
     this second check finds any of them (the diffs never call two NaNs equal-and-unchanged in
     the same way). False means "maybe different": anything that is not a plain JSON value (a
     subclass, a tuple against a list, a non-string key, an integer past 64 bits) is left to
-    the full diff."""
+    the full diff.
+
+    ``a_plain``: ``a`` was read by a strict JSON parser (plain JSON values, finite numbers), so
+    it is what its canonical bytes read back as; then ``b`` equal to ``a`` is the same check
+    without reading the bytes back."""
     try:
         encoded = orjson.dumps(a, default=_not_plain_json, option=_SAME_OPTIONS)
         if encoded != orjson.dumps(b, default=_not_plain_json, option=_SAME_OPTIONS):
             return False
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return False
+    if a_plain:
+        return bool(b == a)
     decoded = orjson.loads(encoded)
     return bool(a == decoded and b == decoded)
 
@@ -152,23 +159,86 @@ def compare_runs(
     float_tolerance: float,
     ignore: Sequence[str],
     compare: Sequence[str],
+    old_plain: bool = False,
 ) -> Drift:
     """Compare a run with a recorded one, on the selected parts of the state.
 
     The compared parts are first checked for identity as a whole (:func:`same_values`, in C);
-    only when they are not identical is the structural diff walked to find the changes."""
+    only when they are not identical is the structural diff walked to find the changes.
+    ``old_plain``: the recorded side was read by a strict JSON parser (see
+    :func:`same_values`)."""
+    return _compare(
+        old_final,
+        old_result,
+        lambda: new_final,
+        None,
+        new_result,
+        float_tolerance=float_tolerance,
+        ignore=ignore,
+        compare=compare,
+        old_plain=old_plain,
+    )
+
+
+def compare_outcome(
+    old_final: Snapshot,
+    old_result: dict[str, Any],
+    outcome: RunOutcome,
+    new_result: dict[str, Any],
+    *,
+    float_tolerance: float,
+    ignore: Sequence[str],
+    compare: Sequence[str],
+    old_plain: bool = False,
+) -> Drift:
+    """:func:`compare_runs` against an ended run: its state is first compared as the engine
+    holds it (:func:`~pytest_wfsnap.plugin.runs.final_view`, no copy); the run's snapshot is
+    taken only when that state is not identical to the recorded one, for the diff."""
+    view = None if outcome.final_taken else final_view(outcome.engine)
+    return _compare(
+        old_final,
+        old_result,
+        lambda: outcome.final,
+        view,
+        new_result,
+        float_tolerance=float_tolerance,
+        ignore=ignore,
+        compare=compare,
+        old_plain=old_plain,
+    )
+
+
+def _compare(
+    old_final: Snapshot,
+    old_result: dict[str, Any],
+    new_final: Callable[[], Snapshot],
+    new_view: dict[str, Any] | None,
+    new_result: dict[str, Any],
+    *,
+    float_tolerance: float,
+    ignore: Sequence[str],
+    compare: Sequence[str],
+    old_plain: bool,
+) -> Drift:
     patterns = ignore_patterns(ignore, compare)
     state_changes, state_text = 0, ""
-    old_doc, new_doc = snapshot_to_document(old_final), snapshot_to_document(new_final)
-    if not same_values(_compared_part(old_doc, patterns), _compared_part(new_doc, patterns)):
-        state = diff_snapshots(old_final, new_final, abs_tol=float_tolerance, ignore_paths=patterns)
-        state_changes = len(state.changes)
-        if state:
-            state_text = state.to_text(max_changes=MAX_CHANGES, max_value_chars=MAX_VALUE_CHARS)
+    old_doc = _compared_part(snapshot_to_document(old_final), patterns)
+    same = new_view is not None and same_values(
+        old_doc, _compared_part(new_view, patterns), a_plain=old_plain
+    )
+    if not same:
+        new = new_final()
+        if not same_values(
+            old_doc, _compared_part(snapshot_to_document(new), patterns), a_plain=old_plain
+        ):
+            state = diff_snapshots(old_final, new, abs_tol=float_tolerance, ignore_paths=patterns)
+            state_changes = len(state.changes)
+            if state:
+                state_text = state.to_text(max_changes=MAX_CHANGES, max_value_chars=MAX_VALUE_CHARS)
     old_part = {"final_output": old_result.get("final_output"), "errors": old_result.get("errors")}
     new_part = {"final_output": new_result.get("final_output"), "errors": new_result.get("errors")}
     result_changes = []
-    if not same_values(old_part, new_part):
+    if not same_values(old_part, new_part, a_plain=old_plain):
         result_changes = list(
             diff_values(
                 old_part,
@@ -267,6 +337,7 @@ __all__ = [
     "ALWAYS_IGNORED",
     "PART_PATHS",
     "Drift",
+    "compare_outcome",
     "compare_results",
     "compare_runs",
     "ignore_patterns",

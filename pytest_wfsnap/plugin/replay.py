@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_wfsnap.errors import GoldenFileError, SnapshotDecodeError, SnapshotError, WfsnapError
-from pytest_wfsnap.plugin.compare import Drift, compare_runs, stale_reasons
+from pytest_wfsnap.plugin.compare import Drift, compare_outcome, compare_runs, stale_reasons
 from pytest_wfsnap.plugin.definition_diff import definition_changes
 from pytest_wfsnap.plugin.golden import Golden
 from pytest_wfsnap.plugin.normalize import execution_id_for
@@ -191,14 +191,16 @@ def replay(
     if golden.final is None or golden.result is None:  # pragma: no cover - stale: refused
         raise GoldenFileError(f"golden file {path} holds no recorded run")
     recorded_final = golden_snapshot(golden.final, path, "the final state", finite=finite)
-    drift = compare_runs(
+    # the run's own state is compared; its snapshot is taken only to describe a drift
+    drift = compare_outcome(
         recorded_final,
         golden.result,
-        outcome.final,
+        outcome,
         _compared_result(outcome),
         float_tolerance=spec.float_tolerance,
         ignore=spec.ignore,
         compare=spec.compare,
+        old_plain=finite,
     )
     return Replayed(outcome, drift)
 

@@ -12,7 +12,7 @@ import gc
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -25,6 +25,9 @@ from pytest_wfsnap.engine.state import Clock
 from pytest_wfsnap.errors import ExecutionError
 from pytest_wfsnap.plugin.workflow import RunSpec
 from pytest_wfsnap.snapshot import Snapshot, workflow_fingerprint
+from pytest_wfsnap.snapshot.document import SnapshotDoc
+from pytest_wfsnap.snapshot.model import format_time, to_utc
+from pytest_wfsnap.snapshot.version import FORMAT_VERSION
 
 _CACHED_WORKFLOWS = 8
 
@@ -54,14 +57,40 @@ def pinned_clock(at: datetime) -> Clock:
     return clock
 
 
-@dataclass(slots=True)
 class RunOutcome:
-    """A finished (or failed) run: its Result, the error if it failed, and its snapshots."""
+    """A finished (or failed) run: its Result, the error if it failed, and its snapshots.
 
-    result: Result
-    error: ExecutionError | None
-    final: Snapshot
-    states: dict[str, Snapshot] = field(default_factory=dict)
+    ``final``, the snapshot of the ended run, is taken when first asked for (the run has
+    ended: nothing changes the engine any more, so it is the same state whenever it is
+    taken); a replay that finds the run identical to the recording never needs it (see
+    :func:`final_view`)."""
+
+    __slots__ = ("_final", "engine", "error", "result", "states")
+
+    def __init__(
+        self,
+        result: Result,
+        error: ExecutionError | None,
+        engine: Engine,
+        states: dict[str, Snapshot] | None = None,
+    ) -> None:
+        self.result = result
+        self.error = error
+        self.engine = engine
+        self.states: dict[str, Snapshot] = {} if states is None else states
+        self._final: Snapshot | None = None
+
+    @property
+    def final(self) -> Snapshot:
+        """The snapshot of the ended run (a deep copy of its state, taken once)."""
+        if self._final is None:
+            self._final = save_snapshot(self.engine)
+        return self._final
+
+    @property
+    def final_taken(self) -> bool:
+        """True once :attr:`final` was taken."""
+        return self._final is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +185,89 @@ def run_to_end(eng: Engine, stops: Sequence[str] = ()) -> RunOutcome:
         if exc.result is None:
             raise
         result = exc.result
-    return RunOutcome(result=result, error=error, final=save_snapshot(eng), states=states)
+    return RunOutcome(result, error, eng, states)
+
+
+# Document fields that are never compared on replay (volatile values, the definition, the
+# config, the HTTP recordings: see ``compare.ALWAYS_IGNORED``): final_view() leaves them out.
+NEVER_COMPARED = frozenset(
+    {
+        "snapshot_time",
+        "execution_id",
+        "random_seed",
+        "workflow_id",
+        "nodes",
+        "edges",
+        "config",
+        "http_recordings",
+    }
+)
+
+
+def _cache_view(eng: Engine) -> dict[str, Any]:
+    return {
+        key: {
+            "value": entry.value,
+            "expiration": format_time(
+                to_utc(entry.expiration, what=f"cache entry {key!r} expiration")
+            ),
+        }
+        for key, entry in eng.state.cache_entries().items()
+    }
+
+
+def _current_level(eng: Engine, results: Mapping[str, Any], skipped: list[str]) -> int:
+    """The nodes decided so far (with a result, or skipped), as the engine exports it."""
+    foreign = eng._foreign_results
+    if foreign is None:  # results whose id is no node id (a restored state may hold some)
+        foreign = len(results) - sum(map(results.__contains__, (n.id for n in eng.payload.nodes)))
+    return len(results) - foreign + len(skipped)
+
+
+def final_view(eng: Engine) -> dict[str, Any] | None:
+    """The compared part of the snapshot document of an ended run, read from the engine
+    itself: the same keys and values as ``snapshot_to_document(save_snapshot(eng))`` less the
+    fields in :data:`NEVER_COMPARED`, but sharing the engine's values instead of copying them.
+
+    Only for a run that has ended and that nothing changes any more, read before anything
+    else touches the engine (the values are the engine's own: they must not be changed).
+    ``None`` when a node is still in flight, or when the snapshot format has a field this
+    view does not know (then the snapshot must be taken)."""
+    if eng._current is not None or eng.status == "running":
+        return None
+    state = eng.state
+    results = eng._results
+    skipped = eng.skipped_nodes
+    view: dict[str, Any] = {
+        "version": FORMAT_VERSION,
+        "results": results,
+        "completed_nodes": eng.completed_nodes,
+        "skipped_nodes": skipped,
+        "current_level": _current_level(eng, results, skipped),
+        "failed_node": eng._failed_node,
+        "status": eng.status,
+        "variables": dict(state.variables_view),
+        "accumulator": state.get_accumulator(),
+        "counter": float(state.get_counter()),
+        "cache": _cache_view(eng),
+        "context_vars": state.context_vars(),
+        "context_consts": state.context_consts(),
+        "node_execution_count": eng.node_execution_count,
+        "http_call_count": eng.http_call_count,
+    }
+    pending = getattr(eng, "pending_nodes", None)  # snapshot formats storing the nodes left
+    if "pending_nodes" in SnapshotDoc.__struct_fields__ and callable(pending):
+        view["pending_nodes"] = pending()
+    if not set(SnapshotDoc.__struct_fields__) <= NEVER_COMPARED | view.keys():
+        return None
+    return view
 
 
 __all__ = [
+    "NEVER_COMPARED",
     "RunOutcome",
     "Workflow",
+    "final_view",
     "fresh_engine",
     "gc_paused",
     "initial_snapshot",
