@@ -186,7 +186,14 @@ class WfSnapshot:
             tol, ignore, parts = self._comparison(kwargs)
             self._check(
                 compare_runs(
-                    old, {}, snapshot, {}, float_tolerance=tol, ignore=ignore, compare=parts
+                    old,
+                    {},
+                    snapshot,
+                    {},
+                    float_tolerance=tol,
+                    ignore=ignore,
+                    compare=parts,
+                    old_plain=self._finite,
                 )
             )
 
@@ -217,6 +224,7 @@ class WfSnapshot:
                     float_tolerance=tol,
                     ignore=ignore,
                     compare=parts,
+                    old_plain=self._finite,
                 )
             self._check(drift)
 
