@@ -75,11 +75,41 @@ def snapshot_problems(snap: Snapshot) -> list[str]:
         undecided = [i for i in ids if i not in snap.results and i not in snap.skipped_nodes]
         if undecided:
             problems.append(f"status completed but nodes undecided: {', '.join(undecided)}")
+    problems += _pending_problems(snap, ids)
     if snap.node_execution_count < len(snap.completed_nodes):
         problems.append(
             f"node_execution_count {snap.node_execution_count} is less than the "
             f"{len(snap.completed_nodes)} completed nodes"
         )
+    return problems
+
+
+def _pending_problems(snap: Snapshot, ids: list[str]) -> list[str]:
+    """Whether ``pending_nodes`` lists exactly the undecided nodes, once each, in an order
+    their edges allow (else a resumed run orders the workflow again: worth knowing)."""
+    pending = snap.pending_nodes
+    if pending is None:
+        return []
+    problems: list[str] = []
+    repeated = sorted(node_id for node_id, n in Counter(pending).items() if n > 1)
+    if repeated:
+        problems.append(f"nodes listed twice in pending_nodes: {', '.join(repeated)}")
+    decided = set(snap.results) | set(snap.skipped_nodes)
+    listed = set(pending)
+    wrong = sorted(listed & decided)
+    if wrong:
+        problems.append(f"pending nodes already decided: {', '.join(wrong)}")
+    stray = sorted(listed - set(ids))
+    if stray:
+        problems.append(f"pending nodes that are not in the workflow: {', '.join(stray)}")
+    left_out = [node_id for node_id in ids if node_id not in decided and node_id not in listed]
+    if left_out:
+        problems.append(f"undecided nodes missing from pending_nodes: {', '.join(left_out)}")
+    rank = {node_id: index for index, node_id in enumerate(pending)}
+    for edge in snap.edges:
+        source, target = edge.get("source"), edge.get("target")
+        if target in rank and source in rank and rank[source] >= rank[target]:
+            problems.append(f"pending node {target} is listed before its source {source}")
     return problems
 
 

@@ -112,7 +112,7 @@ def _unsupported_value(nodes: list[Any], start: int, edges: list[Any]) -> None:
 def decode_json_definition(nodes: list[Any], edges: list[Any]) -> tuple[list[NodeSpec], list[Edge]]:
     """Decode the nodes and edges of a decoded document (JSON values only); raises
     :class:`PayloadError` exactly as :func:`decode_nodes_and_edges` does."""
-    specs, decoded, _ = _decode_json(nodes, edges)
+    specs, decoded, _, _ = _decode_json(nodes, edges)
     return specs, decoded
 
 
@@ -123,20 +123,22 @@ def decode_definition(
     :class:`PayloadError`). ``json_values``: they were read from bytes (see
     :func:`decode_json_definition`); else they are decoded as any payload."""
     node_ids: list[str] | None = None
+    position: dict[str, int] | None = None
     if json_values:
-        specs, decoded, node_ids = _decode_json(nodes, edges)
+        specs, decoded, node_ids, position = _decode_json(nodes, edges)
     else:
         specs, decoded = decode_nodes_and_edges(nodes, edges)
-    return Definition(nodes, edges, len(nodes), len(edges), specs, decoded, node_ids)
+    return Definition(nodes, edges, len(nodes), len(edges), specs, decoded, node_ids, position)
 
 
 def _decode_json(
     nodes: list[Any], edges: list[Any]
-) -> tuple[list[NodeSpec], list[Edge], list[str]]:
+) -> tuple[list[NodeSpec], list[Edge], list[str], dict[str, int]]:
     decoder = _Decoder({})
     node_ids: list[str] = []
+    position: dict[str, int] = {}
     with gc_paused():
-        specs = _decode_nodes(decoder, nodes, edges, node_ids)
+        specs = _decode_nodes(decoder, nodes, edges, node_ids, position)
         if _only_flat_values(edges):
             decoded = [decoder.edge(obj) for obj in edges]
         else:
@@ -146,13 +148,19 @@ def _decode_json(
             ]
         if decoder.saved is not None:
             raise PayloadError(PREFIX + decoder.saved)
-    return specs, decoded, node_ids
+    return specs, decoded, node_ids, position
 
 
 def _decode_nodes(
-    decoder: _Decoder, nodes: list[Any], edges: list[Any], node_ids: list[str]
+    decoder: _Decoder,
+    nodes: list[Any],
+    edges: list[Any],
+    node_ids: list[str],
+    position: dict[str, int],
 ) -> list[NodeSpec]:
-    """The node specs (their ids added to ``node_ids``)."""
+    """The node specs (their ids added to ``node_ids``, and to ``position`` with their index:
+    the last one for an id given twice). Indexing them here, while each id was just read,
+    costs a fraction of indexing them afterwards."""
     shapes: dict[Shape, _Direct] = {}
     specs: list[NodeSpec] = []
     append = specs.append
@@ -177,10 +185,12 @@ def _decode_nodes(
                             direct.struct_check(node_id, node_type, data)
                         append(NodeSpec(node_id, node_type, data, zeros | data))
                         add_id(node_id)
+                        position[node_id] = index
                         continue
                     if _FLAT.issuperset(map(type, data.values())):
                         append(decoder.typed(node_id, node_type, data))
                         add_id(node_id)
+                        position[node_id] = index
                         continue
             normalizing = True
             prepared = normalize(obj, f"payload.nodes[{index}]")
@@ -188,6 +198,7 @@ def _decode_nodes(
             spec = decoder.node(prepared)
             append(spec)
             add_id(spec.id)
+            position[spec.id] = index
     except PayloadError:
         if not normalizing:
             _unsupported_value(nodes, index + 1, edges)
@@ -206,6 +217,7 @@ class Definition:
     specs: list[NodeSpec]
     decoded_edges: list[Edge]
     ids: list[str] | None = None  # the ids of ``specs``, when the decoder collected them
+    position: dict[str, int] | None = None  # node id -> index, when the decoder made it
 
     @classmethod
     def of(
@@ -229,6 +241,13 @@ class Definition:
     def node_ids(self) -> list[str]:
         """The ids of the decoded nodes, in node order."""
         return self.ids if self.ids is not None else [spec.id for spec in self.specs]
+
+    def positions(self) -> dict[str, int]:
+        """Node id -> index in the node list (the last index of an id given twice)."""
+        if self.position is not None:
+            return self.position
+        ids = self.node_ids()
+        return dict(zip(ids, range(len(ids)), strict=True))
 
 
 _KEPT: dict[int, Definition] = {}

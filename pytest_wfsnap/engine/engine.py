@@ -95,6 +95,9 @@ class Engine(RunServices):
         self._http_recordings: dict[str, Any] = {}
         self._executors: dict[str, ExecutorLike] = {}
         self._plan: Plan | None = None
+        # Index in the plan's order of the node the run loop is deciding (the ones before it
+        # are decided): where the nodes left start, for snapshots.
+        self._cursor = 0
         # The workflow definition as exported to snapshots (nodes, edges), made once.
         self._exported: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = None
         # Stored results whose id is no node id (only a restored state can hold such), or None
@@ -208,10 +211,11 @@ class Engine(RunServices):
         deadline = self._deadline
         assert deadline is not None
         message = timeout_message(self._config.max_execution_time)
-        for node, incoming, conditional in order:
+        for index, (node, incoming, conditional) in enumerate(order):
             node_id = node.id
             if node_id in results or node_id in skipped:
                 continue
+            self._cursor = index
             if timer() > deadline:
                 raise WorkflowTimeoutError(message)
             with lock:
@@ -319,6 +323,20 @@ class Engine(RunServices):
                 errors=errors or [],
                 status=status,
             )
+
+    def pending_nodes(self) -> list[str] | None:
+        """The nodes not decided yet, in the order the run will decide them; None when the run
+        has not been ordered yet (before its first ``execute()``)."""
+        with self._lock:
+            plan = self._plan
+            if plan is None:
+                return None
+            results, skipped = self._results, self._skipped_set
+            return [
+                node.id
+                for node, _, _ in plan.order[self._cursor :]
+                if node.id not in results and node.id not in skipped
+            ]
 
     def _ensure_plan(self) -> Plan:
         if self._plan is None:

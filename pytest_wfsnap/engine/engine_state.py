@@ -32,7 +32,9 @@ class EngineState:
     * ``results``: stored node results; ``completed_nodes``: ids in execution order (restored
       nodes first, in their recorded order); ``skipped_nodes``: ids decided "skip" by the
       conditional-branch rules (in order); ``current_level``: the position in the topological
-      order of the next node to consider (== number of nodes decided so far).
+      order of the next node to consider (== number of nodes decided so far);
+      ``pending_nodes``: the nodes not decided yet, in the order they will run (None when the
+      run was not ordered yet), so a resumed run need not order the whole workflow again.
     * ``failed_node``: the node whose error stopped the run, if any; ``status``.
     * state manager: ``variables``, ``accumulator``, ``counter``, ``cache``, ``context_vars``,
       ``context_consts``.
@@ -51,6 +53,7 @@ class EngineState:
     completed_nodes: list[str] = field(default_factory=list)
     skipped_nodes: list[str] = field(default_factory=list)
     current_level: int = 0
+    pending_nodes: list[str] | None = None
     failed_node: str | None = None
     status: RunStatus = "pending"
     variables: dict[str, Any] = field(default_factory=dict)

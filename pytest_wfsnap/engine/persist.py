@@ -11,7 +11,8 @@ snapshots (frozen models, read-only), the export itself.
 caller owns the state (a snapshot being loaded), its values are used as they are: the engine
 never changes a stored value (executors build new ones), so no copy is needed; and when the
 nodes were decoded already (see :mod:`pytest_wfsnap.engine.definitions`) they are not decoded
-again.
+again. A state that lists its undecided nodes in order (``pending_nodes``) gets a plan of those
+nodes alone: resuming costs in proportion to the nodes left, in any process.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pytest_wfsnap.engine.decode import Payload, decode_nodes_and_edges, node_to
 from pytest_wfsnap.engine.definitions import Definition
 from pytest_wfsnap.engine.engine_state import CachedValue, EngineState
 from pytest_wfsnap.engine.nodes.base import NodeSpec
-from pytest_wfsnap.engine.plans import resume_plan
+from pytest_wfsnap.engine.plans import pending_plan, resume_plan
 from pytest_wfsnap.engine.registry import Registry
 from pytest_wfsnap.engine.state import Clock
 
@@ -99,6 +100,7 @@ def export_state(engine: Engine, *, share_definition: bool = False) -> EngineSta
         completed_nodes=engine.completed_nodes,
         skipped_nodes=skipped,
         current_level=decided,
+        pending_nodes=engine.pending_nodes(),
         failed_node=engine._failed_node,
         status=engine.status,
         variables=variables,
@@ -148,8 +150,13 @@ def restore_engine(
     results = state.results if owned else copy_mapping(state.results)
     engine._results.update(results)
     progress = None
-    if definition is not None and len(state.completed_nodes) + len(state.skipped_nodes) < len(
-        nodes
+    if state.pending_nodes is not None:  # the nodes left, in order: plan only those
+        position = definition.positions() if definition is not None else None
+        progress = _pending_progress(engine, state, results, position)
+    if (
+        progress is None
+        and definition is not None
+        and len(state.completed_nodes) + len(state.skipped_nodes) < len(nodes)
     ):  # nodes left to run: their plan may be known
         progress = _planned_progress(engine, state, results, definition)
     if progress is None:
@@ -207,6 +214,29 @@ def _progress(
         node_ids = frozenset(map(_NODE_ID, nodes))
         skipped = [node_id for node_id in skipped if node_id in node_ids and node_id not in results]
     return completed, skipped
+
+
+def _pending_progress(
+    engine: Engine,
+    state: EngineState,
+    results: dict[str, Any],
+    position: dict[str, int] | None,
+) -> tuple[list[str], list[str]] | None:
+    """The progress of a restored run whose state lists the nodes left in order
+    (``pending_nodes``): when that list, the completed and the skipped nodes are exactly the
+    workflow's nodes and the pending ones are in an order their edges allow (see
+    :func:`~pytest_wfsnap.engine.plans.pending_plan`), the plan is made of the pending nodes
+    alone. None otherwise (then the graph is ordered as for any restored state)."""
+    assert state.pending_nodes is not None
+    completed, skipped = state.completed_nodes, state.skipped_nodes
+    payload = engine.payload
+    plan = pending_plan(
+        payload.nodes, payload.edges, completed, skipped, state.pending_nodes, results, position
+    )
+    if plan is None:
+        return None
+    engine._plan = plan
+    return list(completed), list(skipped)
 
 
 def _planned_progress(

@@ -6,7 +6,9 @@ run. So every order computed in this process is kept (a few recent workflows, bo
 total size), keyed by the exact node ids and edges, and a run resumed from a snapshot or an
 engine state takes the order from there when its workflow was planned before, e.g. by the run
 that was paused. The plan of a resumed run starts at the first node it has not decided yet,
-so nothing is done again for the nodes before it.
+so nothing is done again for the nodes before it. A run restored from a state that lists
+its undecided nodes in order (snapshots since format 2.1.0) needs no kept order at all: its
+plan is made of those nodes (:func:`pending_plan`), in any process.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from itertools import filterfalse
+from itertools import compress, filterfalse
 from operator import attrgetter
 from typing import Any
 
 from pytest_wfsnap.engine.decode import Edge
-from pytest_wfsnap.engine.graph import Plan, Skeleton, plan_from, skeleton
+from pytest_wfsnap.engine.graph import Plan, Skeleton, Step, plan_from, skeleton
 from pytest_wfsnap.engine.nodes.base import NodeSpec
 
 MAX_KEPT_NODES = 250_000
@@ -111,6 +113,80 @@ def _start(
 
 
 _NODE_ID = attrgetter("id")
+_TARGET = attrgetter("target")
+
+
+def pending_plan(
+    nodes: Sequence[NodeSpec],
+    edges: Sequence[Edge],
+    completed: Sequence[str],
+    skipped: Sequence[str],
+    pending: Sequence[str],
+    results: Mapping[str, Any],
+    position: Mapping[str, int] | None = None,
+) -> Plan | None:
+    """The plan of a resumed run made of its ``pending`` nodes alone, in that order, without
+    ordering the whole graph: a few C-speed passes over the decided nodes and the edge
+    targets, and Python work for the pending nodes and the edges into them only.
+
+    ``pending`` is the order the paused run would have gone on in; it is used only when the
+    run is then restored exactly as without it (see :func:`pytest_wfsnap.engine.persist.
+    restore_engine`): the completed nodes are distinct and exactly the keys of ``results``;
+    the skipped and the pending nodes are distinct, without a result, and disjoint; the three
+    lists together are exactly the workflow's (distinct) node ids; and every edge into a
+    pending node comes from a decided node or from a pending node listed before it. Else None
+    (the caller then orders the graph as for any restored run). ``position``: node id ->
+    index in ``nodes``, when known.
+    """
+    count = len(nodes)
+    if len(completed) + len(skipped) + len(pending) != count or len(results) != len(completed):
+        return None
+    rank = dict(zip(pending, range(len(pending)), strict=True))
+    skipped_set = set(skipped)
+    if len(rank) != len(pending) or len(skipped_set) != len(skipped):
+        return None
+    if any(map(results.__contains__, pending)) or any(map(results.__contains__, skipped)):
+        return None
+    if not rank.keys().isdisjoint(skipped_set):
+        return None
+    if position is None:
+        ids = list(map(_NODE_ID, nodes))
+        position = dict(zip(ids, range(count), strict=True))
+    if len(position) != count:
+        return None  # an id given twice: ordering reports it
+    # As many distinct completed ids as results, all of them results' keys: exactly those.
+    done = set(completed)
+    if len(done) != len(completed) or done.difference(results):
+        return None
+    # Three disjoint lists of node ids, as many as the distinct node ids: exactly those.
+    if done.difference(position) or skipped_set.difference(position):  # (C-speed lookups)
+        return None
+    if not all(map(position.__contains__, pending)):
+        return None
+    found = {node_id: nodes[position[node_id]] for node_id in pending}
+    incoming: dict[str, list[tuple[str, str | None]]] = {}
+    conditional: set[str] = set()
+    targets = map(_TARGET, edges)
+    for _, source, target, handle, _, condition in compress(edges, map(rank.__contains__, targets)):
+        before = rank.get(source)
+        if before is not None and before >= rank[target]:
+            return None  # a pending node listed before one of its sources
+        branch = handle if handle is not None else condition
+        if branch is not None:
+            conditional.add(target)
+        found_edges = incoming.get(target)
+        if found_edges is None:
+            incoming[target] = [(source, branch)]
+        else:
+            found_edges.append((source, branch))
+    steps: list[Step] = []
+    for node_id in pending:
+        edges_in = incoming.get(node_id)
+        if edges_in is None:
+            steps.append((found[node_id], (), False))
+        else:
+            steps.append((found[node_id], tuple(edges_in), node_id in conditional))
+    return Plan(tuple(steps), None, nodes, position, edges)
 
 
 def _graph_key(
@@ -168,4 +244,11 @@ def resume_plan(
     return plan_from(graph, nodes, start) if start else None
 
 
-__all__ = ["MAX_KEPT", "MAX_KEPT_NODES", "forget_plans", "make_plan", "resume_plan"]
+__all__ = [
+    "MAX_KEPT",
+    "MAX_KEPT_NODES",
+    "forget_plans",
+    "make_plan",
+    "pending_plan",
+    "resume_plan",
+]

@@ -28,9 +28,10 @@ a new engine is returned only when everything was restored.
 What is done once is not done again. A snapshot read by :func:`deserialize_snapshot` (or made
 by :func:`save_snapshot`) keeps its decoded nodes, so :func:`load_snapshot` does not decode
 them a second time; a snapshot built any other way is decoded when loaded. A loaded engine
-uses the snapshot's values as they are (snapshots are read-only), and when its workflow was
-ordered before in this process (e.g. by the run that was paused), its run starts at the first
-undecided node without ordering the whole graph again.
+uses the snapshot's values as they are (snapshots are read-only), and plans only the nodes the
+snapshot lists as pending (format 2.1.0), in any process, without ordering the whole graph
+again; for an older snapshot, the same holds when its workflow was ordered before in this
+process (e.g. by the run that was paused).
 """
 
 from __future__ import annotations

@@ -49,7 +49,13 @@ PART_PATHS: dict[str, tuple[str, ...]] = {
     "cache": ("$.cache*",),
     "context": ("$.context_vars*", "$.context_consts*"),
     "counters": ("$.node_execution_count", "$.http_call_count"),
-    "progress": ("$.completed_nodes*", "$.skipped_nodes*", "$.current_level", "$.failed_node"),
+    "progress": (
+        "$.completed_nodes*",
+        "$.skipped_nodes*",
+        "$.current_level",
+        "$.pending_nodes*",
+        "$.failed_node",
+    ),
 }
 
 

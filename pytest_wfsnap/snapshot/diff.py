@@ -215,7 +215,7 @@ def diff_snapshots(
         _workflow(out, doc_a, doc_b)
     for name in ("completed_nodes", "skipped_nodes"):
         out.members("progress", f"$.{name}", doc_a[name], doc_b[name])
-    for name in ("current_level", "status", "failed_node"):
+    for name in ("current_level", "pending_nodes", "status", "failed_node"):
         out.compare("progress", f"$.{name}", doc_a[name], doc_b[name])
     out.keyed("results", "results", doc_a["results"], doc_b["results"])
     out.compare("variables", "$.variables", doc_a["variables"], doc_b["variables"])

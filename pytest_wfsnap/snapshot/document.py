@@ -62,6 +62,7 @@ class SnapshotDoc(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     completed_nodes: list[str] = []
     skipped_nodes: list[str] = []
     current_level: _Count = 0
+    pending_nodes: list[str] | None = None
     failed_node: str | None = None
     status: Literal["pending", "running", "paused", "completed", "failed"] = "pending"
     variables: dict[str, Any] = {}
@@ -266,6 +267,7 @@ def snapshot_to_document(snap: Snapshot) -> dict[str, Any]:
         "completed_nodes": snap.completed_nodes,
         "skipped_nodes": snap.skipped_nodes,
         "current_level": snap.current_level,
+        "pending_nodes": snap.pending_nodes,
         "failed_node": snap.failed_node,
         "status": snap.status,
         "variables": snap.variables,

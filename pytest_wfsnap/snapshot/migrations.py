@@ -23,6 +23,14 @@ Steps never change their input; each returns a new document.
   error when the snapshot is resumed;
 * ``status`` is ``completed`` when every node is decided, ``paused`` when some node completed,
   else ``pending``; ``failed_node`` null, ``random_seed`` null, ``http_recordings`` empty.
+
+2.0.0 -> 2.1.0:
+
+* ``pending_nodes`` (the undecided nodes in the order they will run) is added: the nodes of
+  the Go engine's topological order (see above) that are neither completed nor skipped, as the
+  engine lists them for a run it has ordered; null for a run that never started (status
+  ``pending``, nothing decided), which the engine has not ordered either, and for a workflow
+  that cannot be ordered (the engine reports the graph error when the run is resumed).
 """
 
 from __future__ import annotations
@@ -217,6 +225,29 @@ def v1_to_v2(doc: Document) -> Document:
     return out
 
 
+def _pending(doc: Document) -> list[str] | None:
+    """The undecided nodes of a 2.0.0 document in execution order, as the engine lists them."""
+    completed, skipped = doc.get("completed_nodes", []), doc.get("skipped_nodes", [])
+    if not isinstance(completed, list) or not isinstance(skipped, list):
+        return None  # left for validation to report
+    if not completed and not skipped and doc.get("status", "pending") == "pending":
+        return None  # a run that never started was not ordered
+    order = go_execution_order(doc.get("nodes", []), doc.get("edges", []))
+    if order is None:
+        return None  # the engine reports the graph error when the run is resumed
+    decided = {item for item in (*completed, *skipped) if isinstance(item, str)}
+    return [node_id for node_id in order if node_id not in decided]
+
+
+def v2_to_v2_1(doc: Document) -> Document:
+    """2.0.0 -> 2.1.0: ``pending_nodes`` added (see the module documentation)."""
+    out = dict(doc)
+    out["version"] = "2.1.0"
+    if "pending_nodes" not in out:
+        out["pending_nodes"] = _pending(doc)
+    return out
+
+
 MIGRATIONS: dict[str, MigrationStep] = {
     GO_FORMAT_VERSION: MigrationStep(
         GO_FORMAT_VERSION,
@@ -224,6 +255,12 @@ MIGRATIONS: dict[str, MigrationStep] = {
         v1_to_v2,
         "Go engine format -> this port: lowercase cache fields, snake_case config, UTC times, "
         "numbers as floats, completed_nodes in execution order, resume fields added",
+    ),
+    "2.0.0": MigrationStep(
+        "2.0.0",
+        "2.1.0",
+        v2_to_v2_1,
+        "pending_nodes added: the undecided nodes in execution order (null before a run starts)",
     ),
 }
 
@@ -271,4 +308,5 @@ __all__ = [
     "to_floats",
     "utc_text",
     "v1_to_v2",
+    "v2_to_v2_1",
 ]

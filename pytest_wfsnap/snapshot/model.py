@@ -7,7 +7,8 @@ A :class:`Snapshot` is a frozen pydantic model. Its JSON/binary document (see
 * ``nodes``/``edges``: the workflow definition, node ``data`` exactly as given;
 * ``results``, ``completed_nodes`` (execution order), ``skipped_nodes`` (execution order),
   ``current_level`` (position of the next node to consider in the topological order),
-  ``failed_node``, ``status``;
+  ``pending_nodes`` (the nodes not decided yet, in the order they will run; null when the run
+  was not ordered yet), ``failed_node``, ``status``;
 * ``variables``, ``accumulator``, ``counter``, ``cache`` (``{key: {value, expiration}}``),
   ``context_vars``, ``context_consts``;
 * ``node_execution_count``, ``http_call_count``;
@@ -134,6 +135,7 @@ class Snapshot(BaseModel):
     completed_nodes: list[str] = Field(default_factory=list)
     skipped_nodes: list[str] = Field(default_factory=list)
     current_level: int = Field(default=0, ge=0)
+    pending_nodes: list[str] | None = None
     failed_node: str | None = None
     status: RunStatus = "pending"
     variables: dict[str, Any] = Field(default_factory=dict)
@@ -182,6 +184,7 @@ _VALUE_FIELDS = (
     "workflow_id",
     "execution_id",
     "current_level",
+    "pending_nodes",
     "failed_node",
     "status",
     "accumulator",
@@ -199,6 +202,8 @@ def _copy_data_fields(source: EngineState | Snapshot, copy: bool) -> dict[str, A
     if not copy:
         return {name: getattr(source, name) for name in DATA_FIELDS}
     fields = {name: getattr(source, name) for name in _VALUE_FIELDS}
+    if fields["pending_nodes"] is not None:
+        fields["pending_nodes"] = list(fields["pending_nodes"])
     for name in _LIST_FIELDS:
         fields[name] = list(getattr(source, name))
     for name in _DICT_FIELDS:

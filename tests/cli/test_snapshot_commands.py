@@ -246,7 +246,7 @@ def test_migrate_a_go_snapshot_to_a_path_and_in_place(
     assert code == 0 and out.startswith("up to date:")
     before = snapshots.deserialize_snapshot(go.read_bytes())
     code, out, _ = wfsnap(capsys, "migrate", go, "--format", "binary", "--compress", "gzip")
-    assert code == 0 and "json -> 2.0.0, binary+gzip" in out
+    assert code == 0 and f"json -> {FORMAT_VERSION}, binary+gzip" in out
     assert go.read_bytes()[:2] == b"\x1f\x8b"
     assert snapshots.deserialize_snapshot(go.read_bytes()) == before
     resumed = snapshots.execute_from_snapshot(go.read_bytes())
@@ -350,6 +350,40 @@ def test_verify_files_and_directories(
 
     code, out, _ = wfsnap(capsys, "verify", fixtures / "notes.json")
     assert code == 1 and "no snapshot found in this JSON file" in out
+
+
+def test_verify_checks_the_pending_nodes(
+    tmp_path: Path, paused: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.loads(FileSystemStore(paused).get(single_execution(paused)))
+    pending = doc["pending_nodes"]
+    assert len(pending) >= 2
+    first = doc["completed_nodes"][0]
+    source, target = next(
+        (e["source"], e["target"])
+        for e in doc["edges"]
+        if e["source"] in pending and e["target"] in pending
+    )
+    swapped = [target, *(n for n in pending if n != target)]
+    cases = {
+        "ok.json": (pending, None),
+        "twice.json": (
+            [*pending, pending[0]],
+            f"nodes listed twice in pending_nodes: {pending[0]}",
+        ),
+        "decided.json": ([*pending, first], f"pending nodes already decided: {first}"),
+        "ghost.json": ([*pending, "ghost"], "pending nodes that are not in the workflow: ghost"),
+        "short.json": (pending[1:], f"undecided nodes missing from pending_nodes: {pending[0]}"),
+        "order.json": (swapped, f"pending node {target} is listed before its source {source}"),
+    }
+    for name, (listed, _) in cases.items():
+        (tmp_path / name).write_text(json.dumps({**doc, "pending_nodes": listed}))
+    for name, (_, problem) in cases.items():
+        code, out, _ = wfsnap(capsys, "verify", tmp_path / name)
+        if problem is None:
+            assert code == 0, out
+        else:
+            assert code == 1 and problem in out, out
     code, _, err = wfsnap(capsys, "verify", tmp_path / "nope")
     assert code == 2 and "no such file or directory" in err
 

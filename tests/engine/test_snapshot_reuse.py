@@ -3,8 +3,10 @@
 * ``decode_json_definition`` (the decoder of definitions read from bytes) gives exactly the
   node specs, edges and errors of the payload decoder;
 * a snapshot keeps its decoded definition only while it holds the lists it was decoded from;
-* a resumed run takes its order from an earlier plan of the same graph only when its progress
-  is exactly the start of that order, and otherwise plans as before;
+* a snapshot lists its pending nodes in order, and a resumed run plans only those (in any
+  process) when they fit its progress exactly; otherwise it takes its order from an earlier
+  plan of the same graph only when its progress is exactly the start of that order, and else
+  plans as before;
 * saved states and snapshots are deep copies (changing one changes neither the engine nor
   another snapshot), at C speed;
 * encoding looks for NaN only in the parts of a snapshot not known to be finite.
@@ -269,14 +271,77 @@ def test_a_resumed_run_starts_after_its_decided_nodes_when_its_graph_was_ordered
     assert result.final_output == _uninterrupted().final_output
 
 
-def test_without_an_earlier_order_the_resumed_run_orders_the_graph_when_it_runs() -> None:
+def _without_pending(data: bytes) -> bytes:
+    """The snapshot as a document that does not list its pending nodes (as format 2.0.0)."""
+    doc = json.loads(data)
+    doc["pending_nodes"] = None
+    return json.dumps(doc).encode()
+
+
+def test_a_snapshot_lists_the_nodes_left_in_the_order_they_run() -> None:
+    eng = engine.new(PAYLOAD, clock=lambda: T0, seed=3)
+    assert eng.save_snapshot().pending_nodes is None  # not ordered yet
+    eng.execute(stop_after="gt")
+    assert eng.save_snapshot().pending_nodes == ORDER[4:]
+    eng.execute(stop_before="var")  # "no" is skipped on the way
+    assert eng.save_snapshot().pending_nodes == ["var"]
+    eng.execute()
+    assert eng.save_snapshot().pending_nodes == []
+    assert eng.export_state().pending_nodes == []
+
+
+def test_a_resumed_run_plans_only_its_pending_nodes_in_any_process() -> None:
     data = snapshots.serialize_snapshot(_paused().save_snapshot())
+    expected = _uninterrupted()
+    plans.forget_plans()  # as after a restart: no order known in this process
+    starts = Starts()
+    restored = snapshots.load_snapshot(
+        snapshots.deserialize_snapshot(data), clock=lambda: T0, observers=[starts]
+    )
+    assert restored._plan is not None
+    assert [node.id for node, _, _ in restored._plan.order] == ORDER[4:]
+    assert plans._KEPT == {}  # the graph was not ordered
+    result = restored.execute()
+    assert starts.order == ["acc", "yes", "var"]
+    assert result.node_results == expected.node_results
+    assert result.final_output == expected.final_output
+    # A finished run, loaded and executed again: nothing to order, same result.
+    done = snapshots.deserialize_snapshot(snapshots.serialize_snapshot(restored.save_snapshot()))
+    again = snapshots.load_snapshot(done, clock=lambda: T0)
+    assert again._plan is not None and again._plan.order == ()
+    assert again.execute().final_output == expected.final_output
+    assert plans._KEPT == {}
+
+
+def test_without_pending_nodes_or_an_earlier_order_the_graph_is_ordered_when_it_runs() -> None:
+    data = _without_pending(snapshots.serialize_snapshot(_paused().save_snapshot()))
     plans.forget_plans()
     restored = snapshots.load_snapshot(snapshots.deserialize_snapshot(data), clock=lambda: T0)
     assert restored._plan is None
     assert restored.execute().node_results == _uninterrupted().node_results
     assert restored._plan is not None
     assert [node.id for node, _, _ in restored._plan.order] == ORDER[4:]
+
+
+@pytest.mark.parametrize(
+    "pending",
+    [
+        ["var", "yes", "acc"],  # "yes" depends on "acc" (through gt's branch): wrong order
+        ["acc", "yes"],  # "var" missing
+        ["acc", "yes", "var", "var"],  # listed twice
+        ["acc", "yes", "ghost"],  # not a node
+        ["acc", "yes", "var", "gt"],  # completed already
+    ],
+)
+def test_pending_nodes_that_do_not_fit_the_run_are_not_used(pending: list[str]) -> None:
+    doc = json.loads(snapshots.serialize_snapshot(_paused().save_snapshot()))
+    doc["pending_nodes"] = pending
+    plans.forget_plans()
+    restored = snapshots.load_snapshot(
+        snapshots.deserialize_snapshot(json.dumps(doc).encode()), clock=lambda: T0
+    )
+    assert restored._plan is None  # ordered when it runs, as a snapshot without the list
+    assert restored.execute().node_results == _uninterrupted().node_results
 
 
 @pytest.mark.parametrize(
@@ -308,15 +373,18 @@ def test_progress_that_is_not_the_start_of_the_order_is_restored_as_before(chang
     else:
         doc["skipped_nodes"] = ["no", "yes"]
     data = json.dumps(doc).encode()
-    fast = snapshots.load_snapshot(snapshots.deserialize_snapshot(data), clock=lambda: T0)
+    listed = snapshots.load_snapshot(snapshots.deserialize_snapshot(data), clock=lambda: T0)
+    if change != "completed_out_of_order":  # (that one is still the same decided nodes)
+        assert listed._plan is None  # such progress does not take the pending nodes' plan
+    unlisted = _without_pending(data)
+    fast = snapshots.load_snapshot(snapshots.deserialize_snapshot(unlisted), clock=lambda: T0)
     plans.forget_plans()  # the same snapshot, restored without any earlier order
-    slow = snapshots.load_snapshot(snapshots.deserialize_snapshot(data), clock=lambda: T0)
-    assert fast.completed_nodes == slow.completed_nodes
-    assert fast.skipped_nodes == slow.skipped_nodes
-    fast_result, slow_result = fast.execute(), slow.execute()
-    assert fast_result.node_results == slow_result.node_results
-    assert fast.completed_nodes == slow.completed_nodes
-    assert fast.skipped_nodes == slow.skipped_nodes
+    slow = snapshots.load_snapshot(snapshots.deserialize_snapshot(unlisted), clock=lambda: T0)
+    runs = [listed, fast, slow]
+    assert len({(tuple(e.completed_nodes), tuple(e.skipped_nodes)) for e in runs}) == 1
+    results = [e.execute().node_results for e in runs]
+    assert results[0] == results[1] == results[2]
+    assert len({(tuple(e.completed_nodes), tuple(e.skipped_nodes)) for e in runs}) == 1
 
 
 def test_an_order_is_reused_only_for_the_very_same_graph() -> None:
@@ -330,8 +398,8 @@ def test_an_order_is_reused_only_for_the_very_same_graph() -> None:
     paused.execute(stop_after="gt")
     plans.forget_plans()
     first.execute()  # keeps PAYLOAD's order again; ``other`` is not known
-    snap = snapshots.deserialize_snapshot(snapshots.serialize_snapshot(paused.save_snapshot()))
-    restored = snapshots.load_snapshot(snap, clock=lambda: T0)
+    data = _without_pending(snapshots.serialize_snapshot(paused.save_snapshot()))
+    restored = snapshots.load_snapshot(snapshots.deserialize_snapshot(data), clock=lambda: T0)
     assert restored._plan is None
     expected = engine.new(other, clock=lambda: T0, seed=3).execute()
     assert restored.execute().node_results == expected.node_results

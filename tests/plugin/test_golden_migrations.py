@@ -27,6 +27,7 @@ from pytest_wfsnap.snapshot import FORMAT_VERSION
 from tests.plugin.support import ROOT
 
 DATA = ROOT / "tests" / "data" / "goldens"
+CURRENT = "v2-snapshots-2.1.0.golden.json"  # the current format
 SHOWN = Path("fixtures/test_calc/test_calc.golden.json")
 
 
@@ -59,7 +60,7 @@ def test_snapshot_version_of_an_old_golden_is_its_oldest_document() -> None:
 
 
 def test_current_documents_are_left_alone() -> None:
-    doc = raw("v2.golden.json")
+    doc = raw(CURRENT)
     out, older = migrate_documents(doc, SHOWN)
     assert out is doc and older == ()
     mixed = {**doc, "snapshots": raw("v1-go-snapshots.golden.json")["snapshots"]}
@@ -74,7 +75,8 @@ def test_current_documents_are_left_alone() -> None:
     [
         ("v1.golden.json", "golden version 1, snapshot format 2.0.0", True),
         ("v1-go-snapshots.golden.json", "golden version 1, snapshot format 1.0.0", True),
-        ("v2.golden.json", "golden version 2, snapshot format 2.0.0", False),
+        ("v2.golden.json", "golden version 2, snapshot format 2.0.0", True),
+        (CURRENT, "golden version 2, snapshot format 2.1.0", False),
     ],
 )
 def test_every_sample_loads_in_the_current_format(name: str, source: str, migrated: bool) -> None:
@@ -85,17 +87,16 @@ def test_every_sample_loads_in_the_current_format(name: str, source: str, migrat
     assert golden.final is not None and golden.final["version"] == FORMAT_VERSION
     assert golden.final["completed_nodes"] == ["a", "b", "sum", "total", "acc", "count"]
     assert golden.start_states["sum"]["current_level"] == 3
-    assert golden.written_by == (None if migrated else raw("v2.golden.json")["written_by"])
+    assert golden.written_by == raw(name).get("written_by")
 
 
-def test_a_migrated_v1_golden_encodes_like_the_v2_sample() -> None:
-    v2 = raw("v2.golden.json")
-    expected = (DATA / "v2.golden.json").read_bytes()
-    expected = expected.replace(
-        json.dumps(v2["written_by"]).encode(), json.dumps(writer()).encode()
+def test_a_migrated_golden_encodes_like_the_current_sample() -> None:
+    current = (DATA / CURRENT).read_bytes()
+    expected = current.replace(
+        json.dumps(raw(CURRENT)["written_by"]).encode(), json.dumps(writer()).encode()
     )
-    assert load_golden((DATA / "v1.golden.json").read_bytes(), SHOWN).current_bytes() == expected
-    current = (DATA / "v2.golden.json").read_bytes()
+    for old in ("v1.golden.json", "v2.golden.json"):
+        assert load_golden((DATA / old).read_bytes(), SHOWN).current_bytes() == expected
     assert load_golden(current, SHOWN).current_bytes() == current
 
 
@@ -111,13 +112,14 @@ def test_an_invalid_version_is_refused(version: object) -> None:
 
 
 def test_golden_bytes_keeps_a_file_differing_only_in_its_writer() -> None:
-    loaded = load_golden((DATA / "v2.golden.json").read_bytes(), SHOWN)
+    loaded = load_golden((DATA / CURRENT).read_bytes(), SHOWN)
     golden = loaded.golden.model_copy(update={"written_by": "pytest-wfsnap 99"})
-    original = (DATA / "v2.golden.json").read_bytes()
+    original = (DATA / CURRENT).read_bytes()
     assert golden_bytes(golden, original) == original
     changed = golden.model_copy(update={"seed": 7})
     assert golden_bytes(changed, original) != original
-    old = (DATA / "v1.golden.json").read_bytes()
-    assert golden_bytes(golden, old) != old  # an older format is always rewritten
+    for name in ("v1.golden.json", "v2.golden.json"):
+        old = (DATA / name).read_bytes()
+        assert golden_bytes(golden, old) != old  # an older format is always rewritten
     reformatted = json.dumps(json.loads(original)).encode()
     assert golden_bytes(golden, reformatted) != reformatted  # so is a non-canonical file

@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 
 from pytest_wfsnap.cli import main
+from pytest_wfsnap.snapshot import FORMAT_VERSION
 from tests.plugin.support import ROOT, WfPytester
 
 DATA = ROOT / "tests" / "data" / "goldens"
 V1, V1_GO, V2 = "v1.golden.json", "v1-go-snapshots.golden.json", "v2.golden.json"
+V2_1 = "v2-snapshots-2.1.0.golden.json"  # the current format
 SHOWN = "fixtures/{module}/test_calc.golden.json"
 OLDER_FORMAT_LINE = (
     "*{n} golden file(s) in an older format were read as they are; rewrite them in the current "
@@ -64,19 +66,39 @@ def test_the_samples_are_what_their_readme_says() -> None:
     assert "AllowHTTP" in go["final"]["config"] and "status" not in go["final"]
     assert v2["version"] == 2 and v2["snapshot_version"] == "2.0.0"
     assert v2["written_by"].startswith("pytest-wfsnap ")
-    for golden in (v1, go, v2):
+    v2_1 = sample(V2_1)
+    assert v2_1["version"] == 2 and v2_1["snapshot_version"] == "2.1.0"
+    assert {doc["version"] for doc in documents(v2_1)} == {"2.1.0"}
+    assert v2_1["start_states"]["sum"]["pending_nodes"] == ["total", "acc", "count"]
+    assert v2_1 == {
+        **v2,
+        "snapshot_version": "2.1.0",
+        **{
+            part: {
+                name: {
+                    **doc,
+                    "version": "2.1.0",
+                    "pending_nodes": v2_1[part][name]["pending_nodes"],
+                }
+                for name, doc in v2[part].items()
+            }
+            for part in ("start_states", "snapshots")
+        },
+        "final": {**v2["final"], "version": "2.1.0", "pending_nodes": []},
+    }
+    for golden in (v1, go, v2, v2_1):
         assert set(golden["start_states"]) == {"sum", "total"}
         assert set(golden["snapshots"]) == {"after_sum", "resumed_end"}
 
 
-@pytest.mark.parametrize("name", [V1, V1_GO, V2])
+@pytest.mark.parametrize("name", [V1, V1_GO, V2, V2_1])
 def test_every_sample_replays_without_writing(wf: WfPytester, name: str) -> None:
     path = install(wf, name)
     before = state(path)
     result = wf.run()
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*golden files: *, 1 checked, 0 failed, 0 unused"])
-    if name == V2:
+    if name == V2_1:
         assert "older format" not in result.stdout.str()
     else:
         result.stdout.fnmatch_lines([OLDER_FORMAT_LINE.format(n=1)])
@@ -126,13 +148,11 @@ def test_migration_writes_what_a_fresh_recording_writes(wf: WfPytester, mode: st
     assert "older format were read" not in migrated.stdout.str()
     data = path.read_bytes()
     golden = json.loads(data)
-    assert golden["version"] == 2 and golden["snapshot_version"] == "2.0.0"
+    assert golden["version"] == 2 and golden["snapshot_version"] == FORMAT_VERSION
     assert golden["written_by"].startswith("pytest-wfsnap ")
-    # content otherwise unchanged
+    # the content of the current sample, which was migrated from the same recording
     old = sample(V1)
-    assert {
-        k: v for k, v in golden.items() if k not in ("version", "written_by", "snapshot_version")
-    } == {k: v for k, v in old.items() if k != "version"}
+    assert golden == {**sample(V2_1), "written_by": golden["written_by"]}
     # a recording over it (which keeps the recorded clock) writes exactly these bytes
     rerecorded = wf.run("--wf-record")
     rerecorded.stdout.fnmatch_lines(["*golden files: 0 recorded, 0 updated, 1 unchanged*"])
@@ -171,8 +191,8 @@ def test_go_snapshot_documents_are_migrated(wf: WfPytester, mode: str) -> None:
     migrated.assert_outcomes(passed=2)
     migrated.stdout.fnmatch_lines(["*golden files: *, 2 checked, 0 failed, 0 unused, 2 migrated"])
     golden = load(go_path)
-    assert golden["snapshot_version"] == "2.0.0"
-    assert {doc["version"] for doc in documents(golden)} == {"2.0.0"}
+    assert golden["snapshot_version"] == FORMAT_VERSION
+    assert {doc["version"] for doc in documents(golden)} == {FORMAT_VERSION}
     # the Go documents now say what this release's recording says, except the seed Go lacks
     recorded = load(plain_path)
     for part in ("start_states", "snapshots"):
@@ -209,7 +229,7 @@ def test_a_newer_golden_version_is_refused(wf: WfPytester) -> None:
 
 
 def test_a_newer_snapshot_format_is_refused(wf: WfPytester) -> None:
-    path = install(wf, V2)
+    path = install(wf, V2_1)
     golden = load(path)
     wf.write_golden("test_calc/test_calc.golden.json", {**golden, "snapshot_version": "3.0.0"})
     result = wf.run()
@@ -218,7 +238,7 @@ def test_a_newer_snapshot_format_is_refused(wf: WfPytester) -> None:
         [
             "*golden file fixtures/test_calc/test_calc.golden.json holds snapshots of format "
             "version '3.0.0'; this release (pytest-wfsnap *) reads snapshot format versions "
-            "1.0.0, 2.0.0: upgrade pytest-wfsnap to read it"
+            "1.0.0, 2.0.0, 2.1.0: upgrade pytest-wfsnap to read it"
         ]
     )
     golden["start_states"]["sum"]["version"] = "3.0.0"
@@ -236,7 +256,7 @@ def test_a_newer_snapshot_format_is_refused(wf: WfPytester) -> None:
 
 
 def test_rerecording_ignores_a_different_writer(wf: WfPytester) -> None:
-    path = install(wf, V2)
+    path = install(wf, V2_1)
     golden = load(path)
     wf.write_golden("test_calc/test_calc.golden.json", {**golden, "written_by": "pytest-wfsnap 0"})
     before = state(path)
@@ -271,7 +291,7 @@ def test_wfsnap_migrate_a_goldens_directory(
     assert (state(plain_path), state(go_path)) == before
     code, out, _ = wfsnap(capsys, "migrate", fixtures)
     assert code == 0
-    current = "golden version 2, snapshot format 2.0.0"
+    current = f"golden version 2, snapshot format {FORMAT_VERSION}"
     assert out.splitlines() == [
         f"migrated: {plain_path} (golden version 1, snapshot format 2.0.0 -> {current})",
         f"migrated: {go_path} (golden version 1, snapshot format 1.0.0 -> {current})",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pytest_wfsnap.snapshot import FORMAT_VERSION
 from tests.plugin.support import CALC_TEST, WfPytester
 
 GOLDENS = {
@@ -33,7 +34,7 @@ def test_golden_content(wf: WfPytester) -> None:
     assert golden["format"] == "pytest-wfsnap golden"
     assert golden["version"] == 2
     assert golden["written_by"].startswith("pytest-wfsnap ")
-    assert golden["snapshot_version"] == "2.0.0"
+    assert golden["snapshot_version"] == FORMAT_VERSION
     assert golden["test"] == "test_calc.py::test_from_sum"
     assert golden["workflow"]["path"] == "workflows/calc.json"
     assert len(golden["workflow"]["fingerprint"]) == 64

@@ -45,6 +45,7 @@ def rich_snapshot(**changes: Any) -> Snapshot:
         "completed_nodes": ["in", "cond", "yes", "api"],
         "skipped_nodes": ["no"],
         "current_level": 5,
+        "pending_nodes": ["custom"],
         "failed_node": "custom",
         "status": "failed",
         "variables": {"x": 10.0, "n": 3, "list": [1, 2.0, "three"], "flag": False},

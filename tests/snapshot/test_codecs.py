@@ -22,6 +22,7 @@ from pytest_wfsnap.errors import (
 )
 from pytest_wfsnap.snapshot import (
     BINARY_MAGIC,
+    FORMAT_VERSION,
     KEY_ENV_VAR,
     CompressedCodec,
     EncryptedCodec,
@@ -129,7 +130,7 @@ def test_binary_is_smaller_and_exact() -> None:
     snap = rich_snapshot()
     binary = encode_snapshot(snap, format="msgpack")
     assert len(binary) < 0.7 * len(serialize_snapshot(snap))
-    assert msgspec.msgpack.decode(binary[len(BINARY_MAGIC) :])["version"] == "2.0.0"
+    assert msgspec.msgpack.decode(binary[len(BINARY_MAGIC) :])["version"] == FORMAT_VERSION
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

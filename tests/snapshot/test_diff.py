@@ -57,6 +57,7 @@ def test_every_section() -> None:
         workflow_id="other",
         completed_nodes=["in", "cond", "yes", "api", "no"],
         skipped_nodes=[],
+        pending_nodes=[],
         status="completed",
         variables={**a.variables, "x": 11.0},
         counter=3.0,
@@ -68,7 +69,7 @@ def test_every_section() -> None:
     diff = diff_snapshots(a, b)
     assert diff.sections() == {
         "metadata": 1,
-        "progress": 3,
+        "progress": 4,
         "variables": 1,
         "counters": 1,
         "cache": 1,
@@ -80,6 +81,8 @@ def test_every_section() -> None:
     found = {change.path: change for change in diff.changes}
     assert found["$.completed_nodes"].kind == "added" and found["$.completed_nodes"].new == "no"
     assert found["$.skipped_nodes"].kind == "removed" and found["$.skipped_nodes"].node_id == "no"
+    pending = found["$.pending_nodes[0]"]
+    assert pending.kind == "removed" and pending.old == "custom"
     assert found["$.cache.price.expiration"].old == "2026-03-01T10:29:00.250000Z"
     assert found["$.config.allow_http"].old is True and found["$.config.allow_http"].new is False
     assert found["$.http_recordings.api"].kind == "removed"

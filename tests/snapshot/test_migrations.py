@@ -20,7 +20,13 @@ from pytest_wfsnap.snapshot import (
     serialize_snapshot,
     snapshot_from_document,
 )
-from pytest_wfsnap.snapshot.migrations import go_execution_order, to_floats, utc_text, v1_to_v2
+from pytest_wfsnap.snapshot.migrations import (
+    go_execution_order,
+    to_floats,
+    utc_text,
+    v1_to_v2,
+    v2_to_v2_1,
+)
 from tests.snapshot.support import GO_SNAPSHOTS, VERSIONS
 
 
@@ -30,14 +36,16 @@ def load_go(name: str) -> dict[str, Any]:
 
 
 def test_supported_versions_and_table() -> None:
-    assert SUPPORTED_VERSIONS == ("1.0.0", "2.0.0")
+    assert SUPPORTED_VERSIONS == ("1.0.0", "2.0.0", "2.1.0")
     assert SUPPORTED_VERSIONS[-1] == FORMAT_VERSION
     assert MIGRATIONS["1.0.0"].target == "2.0.0"
+    assert MIGRATIONS["2.0.0"].target == "2.1.0"
 
 
 def test_go_completed_snapshot() -> None:
     snap = decode_snapshot((GO_SNAPSHOTS / "completed_complex.json").read_bytes())
-    assert snap.version == "2.0.0"
+    assert snap.version == "2.1.0"
+    assert snap.pending_nodes == []  # every node decided
     assert snap.workflow_id == "complex-test"
     assert snap.execution_id == "5f1c9a07d2e4b318"
     # 17:00:00.482913571+01:00, in UTC, rounded to the microsecond
@@ -86,7 +94,13 @@ def test_go_mid_run_snapshot() -> None:
 def test_go_sample_reserializes_in_the_current_format() -> None:
     snap = decode_snapshot((GO_SNAPSHOTS / "mid_run_orders.json").read_bytes())
     doc = json.loads(serialize_snapshot(snap))
-    assert doc["version"] == "2.0.0"
+    assert doc["version"] == "2.1.0"
+    assert doc["pending_nodes"] == [
+        node_id
+        for node_id in go_execution_order(doc["nodes"], doc["edges"]) or []
+        if node_id not in doc["completed_nodes"] and node_id not in doc["skipped_nodes"]
+    ]
+    assert doc["pending_nodes"]  # a run paused midway
     assert doc["cache"]["price"] == {"expiration": "2025-11-01T17:29:59.987654Z", "value": 7.0}
     assert doc["config"]["max_execution_time"] == 300_000_000_000
     assert "MaxExecutionTime" not in doc["config"]
@@ -119,9 +133,7 @@ def test_frozen_v1_sample() -> None:
     assert snap.edges[1] == {"id": "", "source": "cond", "target": "no", "sourceHandle": "false"}
 
 
-def test_frozen_v2_sample_reads_and_rewrites_byte_for_byte() -> None:
-    data = (VERSIONS / "v2.0.0.json").read_bytes()
-    snap = decode_snapshot(data)
+def _check_v2_sample(snap: Any) -> None:
     assert snap.workflow_id == "orders-ü"
     assert snap.snapshot_time == datetime(2026, 3, 1, 9, 30, 0, 250000, tzinfo=UTC)
     assert snap.completed_nodes == ["in", "cond", "yes", "api"]
@@ -137,6 +149,21 @@ def test_frozen_v2_sample_reads_and_rewrites_byte_for_byte() -> None:
     assert snap.config.default_backoff == timedelta(microseconds=1500)
     assert snap.config.allowed_domains == ["example.com"]
     assert snap.http_recordings["api"]["body"]["price"] == 9.99
+
+
+def test_frozen_v2_sample_reads_and_rewrites_as_the_v2_1_sample() -> None:
+    data = (VERSIONS / "v2.0.0.json").read_bytes()
+    snap = decode_snapshot(data)
+    _check_v2_sample(snap)
+    assert snap.pending_nodes == ["custom"]  # the one node left (it failed: run again)
+    assert serialize_snapshot(snap) == (VERSIONS / "v2.1.0.json").read_bytes()
+
+
+def test_frozen_v2_1_sample_reads_and_rewrites_byte_for_byte() -> None:
+    data = (VERSIONS / "v2.1.0.json").read_bytes()
+    snap = decode_snapshot(data)
+    _check_v2_sample(snap)
+    assert snap.pending_nodes == ["custom"]
     assert serialize_snapshot(snap) == data
 
 
@@ -153,6 +180,19 @@ def test_migration_is_pure() -> None:
     }
     assert migrated["config"]["max_http_calls_per_exec"] == 100
     assert migrated["snapshot_time"] == "2025-11-01T16:30:00.123456789Z"
+
+
+def test_v2_migration_adds_pending_nodes_and_is_pure() -> None:
+    doc = json.loads((VERSIONS / "v2.0.0.json").read_bytes())
+    before = copy.deepcopy(doc)
+    migrated = v2_to_v2_1(doc)
+    assert doc == before and migrated is not doc
+    assert migrated == {**doc, "version": "2.1.0", "pending_nodes": ["custom"]}
+    assert migrate(doc)["version"] == FORMAT_VERSION
+    not_started = {**doc, "completed_nodes": [], "skipped_nodes": [], "status": "pending"}
+    assert v2_to_v2_1(not_started)["pending_nodes"] is None  # never ordered
+    cycle = {**doc, "edges": [*doc["edges"], {"id": "x", "source": "api", "target": "in"}]}
+    assert v2_to_v2_1(cycle)["pending_nodes"] is None  # no order: reported when resumed
 
 
 def test_current_documents_are_not_migrated() -> None:
@@ -229,7 +269,7 @@ def test_to_floats_and_utc_text() -> None:
             "3.0.0",
             SnapshotVersionError,
             r"unsupported snapshot version: 3\.0\.0 \(expected 1\.0\.0\); "
-            r"this release reads versions 1\.0\.0, 2\.0\.0 ",
+            r"this release reads versions 1\.0\.0, 2\.0\.0, 2\.1\.0 ",
         ),
         ("0.9", SnapshotVersionError, "unsupported snapshot version: 0.9"),
     ],

@@ -60,6 +60,7 @@ def make_state() -> EngineState:
         completed_nodes=["a"],
         skipped_nodes=[],
         current_level=1,
+        pending_nodes=[],
         status="paused",
         variables={"v": [1, 2]},
         accumulator=3,
@@ -79,10 +80,17 @@ def make_state() -> EngineState:
 def test_model_has_the_seed_fields_and_the_resume_fields() -> None:
     fields = set(Snapshot.model_fields)
     assert set(SEED_FIELDS) <= fields
-    extra = {"skipped_nodes", "failed_node", "status", "random_seed", "http_recordings"}
+    extra = {
+        "skipped_nodes",
+        "pending_nodes",
+        "failed_node",
+        "status",
+        "random_seed",
+        "http_recordings",
+    }
     assert fields == set(SEED_FIELDS) | extra
     assert set(EngineState.__dataclass_fields__) <= fields  # everything the engine resumes from
-    assert FORMAT_VERSION == "2.0.0"
+    assert FORMAT_VERSION == "2.1.0"
 
 
 def test_every_field_is_converted_by_exactly_one_rule() -> None:
@@ -141,7 +149,7 @@ def test_pydantic_validation_of_a_document() -> None:
     doc = snapshot_to_document(snap)
     assert Snapshot.model_validate(doc) == snap
     assert snapshot_from_document(doc) == snap
-    with pytest.raises(ValidationError, match=r"holds format 2\.0\.0"):
+    with pytest.raises(ValidationError, match=r"holds format 2\.1\.0"):
         Snapshot.model_validate({**doc, "version": "1.0.0"})
     with pytest.raises(ValidationError):
         Snapshot.model_validate({**doc, "snapshot_time": "2026-01-01T00:00:00"})
