@@ -119,9 +119,23 @@ def test_the_strategies_give_wrong_types_and_well_typed_nodes() -> None:
     # Hand-built params really do hold wrong types (a list in a string field) ...
     found = find(raw_params("condition"), lambda p: isinstance(p.get("condition"), list))
     assert isinstance(found["condition"], list)
+
     # ... and typed params decode into nodes that take a real branch.
-    typed = find(typed_params("cache"), lambda p: p.get("cache_op") == "set" and "ttl" in p)
-    node = decode_payload({"nodes": [{"id": "n1", "type": "cache", "data": typed}]}).nodes[0]
+    def cache_node(data: dict[str, Any]) -> Any:
+        return decode_payload({"nodes": [{"id": "n1", "type": "cache", "data": data}]}).nodes[0]
+
+    def decodes(data: dict[str, Any]) -> bool:
+        try:
+            cache_node(data)
+        except PayloadError:  # e.g. no cache_key: a set needs one
+            return False
+        return True
+
+    typed = find(
+        typed_params("cache"),
+        lambda p: p.get("cache_op") == "set" and "ttl" in p and decodes(p),
+    )
+    node = cache_node(typed)
     assert node.params is not None and node.params["cache_op"] == "set"
 
 
