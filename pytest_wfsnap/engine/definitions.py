@@ -269,4 +269,43 @@ def recall(snapshot: Any) -> Definition | None:
     return definition
 
 
-__all__ = ["Definition", "decode_definition", "decode_json_definition", "recall", "remember"]
+_FITTING: dict[int, tuple[tuple[int, int], ...]] = {}
+
+
+def _progress_marks(snapshot: Any) -> tuple[tuple[int, int], ...]:
+    parts = (
+        snapshot.nodes,
+        snapshot.completed_nodes,
+        snapshot.skipped_nodes,
+        snapshot.pending_nodes,
+        snapshot.results,
+    )
+    return tuple((id(part), -1 if part is None else len(part)) for part in parts)
+
+
+def remember_fitting_progress(snapshot: Any) -> None:
+    """Record that ``snapshot``'s progress lists fit its workflow exactly (checked by
+    :func:`~pytest_wfsnap.engine.plans.progress_fits` while it was deserialized), while the
+    object lives and holds the same lists."""
+    key = id(snapshot)
+    if key not in _FITTING:
+        weakref.finalize(snapshot, _FITTING.pop, key, None)
+    _FITTING[key] = _progress_marks(snapshot)
+
+
+def progress_checked(snapshot: Any) -> bool:
+    """Whether ``snapshot``'s progress was found to fit by :func:`remember_fitting_progress`
+    and it still holds those very lists (of the same lengths)."""
+    marks = _FITTING.get(id(snapshot))
+    return marks is not None and marks == _progress_marks(snapshot)
+
+
+__all__ = [
+    "Definition",
+    "decode_definition",
+    "decode_json_definition",
+    "progress_checked",
+    "recall",
+    "remember",
+    "remember_fitting_progress",
+]

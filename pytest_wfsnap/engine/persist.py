@@ -126,11 +126,14 @@ def restore_engine(
     *,
     owned: bool = False,
     definition: Definition | None = None,
+    progress_fits: bool = False,
 ) -> Engine:
     """Build an engine of class ``cls`` that resumes ``state``.
 
     ``owned``: nothing else changes ``state``'s values, so the engine takes them as they are
     (else they are copied). ``definition``: ``state.nodes``/``state.edges`` already decoded.
+    ``progress_fits``: the state's progress lists were found to fit that definition exactly
+    (:func:`~pytest_wfsnap.engine.plans.progress_fits`), so they are not checked again.
     """
     if definition is not None:
         nodes, edges = list(definition.specs), list(definition.decoded_edges)
@@ -152,7 +155,7 @@ def restore_engine(
     progress = None
     if state.pending_nodes is not None:  # the nodes left, in order: plan only those
         position = definition.positions() if definition is not None else None
-        progress = _pending_progress(engine, state, results, position)
+        progress = _pending_progress(engine, state, results, position, progress_fits)
     if (
         progress is None
         and definition is not None
@@ -221,6 +224,7 @@ def _pending_progress(
     state: EngineState,
     results: dict[str, Any],
     position: dict[str, int] | None,
+    fits: bool,
 ) -> tuple[list[str], list[str]] | None:
     """The progress of a restored run whose state lists the nodes left in order
     (``pending_nodes``): when that list, the completed and the skipped nodes are exactly the
@@ -231,7 +235,14 @@ def _pending_progress(
     completed, skipped = state.completed_nodes, state.skipped_nodes
     payload = engine.payload
     plan = pending_plan(
-        payload.nodes, payload.edges, completed, skipped, state.pending_nodes, results, position
+        payload.nodes,
+        payload.edges,
+        completed,
+        skipped,
+        state.pending_nodes,
+        results,
+        position,
+        fits=fits and position is not None,
     )
     if plan is None:
         return None

@@ -41,9 +41,17 @@ from typing import Any
 
 from pytest_wfsnap.engine.config import NETWORK_FIELDS, Config
 from pytest_wfsnap.engine.copying import gc_paused
-from pytest_wfsnap.engine.definitions import Definition, decode_definition, recall, remember
+from pytest_wfsnap.engine.definitions import (
+    Definition,
+    decode_definition,
+    progress_checked,
+    recall,
+    remember,
+    remember_fitting_progress,
+)
 from pytest_wfsnap.engine.engine import Engine, StopAt
 from pytest_wfsnap.engine.persist import restore_engine
+from pytest_wfsnap.engine.plans import progress_fits
 from pytest_wfsnap.engine.registry import Registry
 from pytest_wfsnap.engine.result import Result
 from pytest_wfsnap.engine.state import Clock
@@ -145,7 +153,10 @@ def deserialize_snapshot(
 
     Reads every supported format and version (JSON or binary, compressed, encrypted; the Go
     engine's 1.0.0 documents are migrated), validates every field, and decodes the nodes with
-    the engine's payload decoder, so a node that does not decode is a snapshot error.
+    the engine's payload decoder, so a node that does not decode is a snapshot error. It also
+    checks whether the recorded progress fits the workflow exactly (completed, skipped and
+    pending nodes; see :func:`~pytest_wfsnap.engine.plans.progress_fits`), so that loading the
+    snapshot costs in proportion to the nodes left.
     ``keys`` decrypt (default: the ``WFSNAP_SNAPSHOT_KEY`` environment variable).
     """
     if data is None:
@@ -159,9 +170,19 @@ def deserialize_snapshot(
     with gc_paused():
         snap = decode_snapshot(data, keys=keys, max_size=max_size)
         try:
-            check_definition(snap, json_values=True)
+            definition = check_definition(snap, json_values=True)
         except SnapshotDecodeError as exc:
             raise SnapshotDecodeError(f"{_DESERIALIZE_PREFIX}{exc}") from None
+        pending = snap.pending_nodes
+        if pending is not None and progress_fits(
+            len(definition.specs),
+            snap.completed_nodes,
+            snap.skipped_nodes,
+            pending,
+            snap.results,
+            definition.positions(),
+        ):
+            remember_fitting_progress(snap)
     return snap
 
 
@@ -228,9 +249,18 @@ def load_snapshot(
     # engine never changes a stored value), and its decoded nodes when it has them.
     state = state_from_snapshot(snap, copy=False)
     options["replay_results"] = replay_results
+    definition = recall(snap)
     try:
         return restore_engine(
-            Engine, state, registry, run_config, clock, options, owned=True, definition=recall(snap)
+            Engine,
+            state,
+            registry,
+            run_config,
+            clock,
+            options,
+            owned=True,
+            definition=definition,
+            progress_fits=definition is not None and progress_checked(snap),
         )
     except PayloadError as exc:
         message = str(exc).removeprefix(_PAYLOAD_PREFIX)

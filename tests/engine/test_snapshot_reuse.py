@@ -323,6 +323,45 @@ def test_without_pending_nodes_or_an_earlier_order_the_graph_is_ordered_when_it_
     assert [node.id for node, _, _ in restored._plan.order] == ORDER[4:]
 
 
+def test_deserializing_checks_the_progress_once_for_loading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = snapshots.serialize_snapshot(_paused().save_snapshot())
+    checks: list[int] = []
+    real = plans.progress_fits
+
+    def counting(count: int, *args: Any) -> bool:
+        checks.append(count)
+        return real(count, *args)
+
+    monkeypatch.setattr("pytest_wfsnap.engine.snapshots.progress_fits", counting)
+    monkeypatch.setattr("pytest_wfsnap.engine.plans.progress_fits", counting)
+    snap = snapshots.deserialize_snapshot(data)
+    assert checks == [len(PAYLOAD["nodes"])] and definitions.progress_checked(snap)
+    restored = snapshots.load_snapshot(snap, clock=lambda: T0)
+    assert checks == [len(PAYLOAD["nodes"])]  # not checked again
+    assert restored._plan is not None and len(restored._plan.order) == 4
+    # Lists changed after deserializing are checked when loaded (and do not fit here).
+    snap.skipped_nodes.append("var")
+    assert not definitions.progress_checked(snap)
+    again = snapshots.load_snapshot(snap, clock=lambda: T0)
+    assert len(checks) == 2 and again._plan is None
+    other = snap.model_copy(update={"skipped_nodes": []})
+    assert not definitions.progress_checked(other)
+    assert snapshots.load_snapshot(other, clock=lambda: T0)._plan is not None
+    assert len(checks) == 3
+
+
+def test_progress_that_does_not_fit_is_not_remembered() -> None:
+    doc = json.loads(snapshots.serialize_snapshot(_paused().save_snapshot()))
+    doc["pending_nodes"] = ["acc", "yes"]  # "var" missing
+    snap = snapshots.deserialize_snapshot(json.dumps(doc).encode())
+    assert not definitions.progress_checked(snap)
+    doc["pending_nodes"] = None
+    snap = snapshots.deserialize_snapshot(json.dumps(doc).encode())
+    assert not definitions.progress_checked(snap)
+
+
 @pytest.mark.parametrize(
     "pending",
     [
