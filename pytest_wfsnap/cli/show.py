@@ -65,8 +65,11 @@ def execution_order(snap: Snapshot) -> list[str]:
 
 def summarize(snap: Snapshot) -> dict[str, Any]:
     """The facts ``show`` prints."""
-    decided = set(snap.completed_nodes) | set(snap.skipped_nodes)
-    pending = [node_id for node_id in execution_order(snap) if node_id not in decided]
+    if snap.pending_nodes is not None:  # as recorded: the order the run goes on in
+        pending = list(snap.pending_nodes)
+    else:
+        decided = set(snap.completed_nodes) | set(snap.skipped_nodes)
+        pending = [node_id for node_id in execution_order(snap) if node_id not in decided]
     doc = snapshot_to_document(snap)
     sizes = {name: len(orjson.dumps(doc[name], option=orjson.OPT_NON_STR_KEYS)) for name in _SIZED}
     sizes["total"] = len(orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS))

@@ -211,6 +211,7 @@ class Engine(RunServices):
         deadline = self._deadline
         assert deadline is not None
         message = timeout_message(self._config.max_execution_time)
+        me = threading.get_ident()  # the thread running the loop holds the lock per node
         for index, (node, incoming, conditional) in enumerate(order):
             node_id = node.id
             if node_id in results or node_id in skipped:
@@ -232,7 +233,7 @@ class Engine(RunServices):
                     inputs = []
                 if before and node_id in before:
                     return True
-                self._holder = threading.get_ident()
+                self._holder = me
                 self._current = node_id
                 # Counters as of the last node boundary: a snapshot taken while this node
                 # waits (rt.sleep releases the lock) must not count a node it will re-run.
