@@ -31,7 +31,7 @@ def engine_rows(settings: Settings) -> list[Row]:
     rows: list[Row] = []
     for n in settings.sizes:
         cases = engine_cases(workload(n).payload, config)
-        medians = interleaved(cases, settings.rounds, settings.clock)
+        medians = interleaved(cases, settings.rounds, settings.clock, budget=settings.budget)
         peaks = {c.name: allocation_peak(c.prepare) for c in cases} if settings.peaks else {}
         times[n] = medians
         bare = medians["bare"]

@@ -40,17 +40,30 @@ def same(thunk: Thunk) -> Prepare:
     return lambda: thunk
 
 
-def interleaved(cases: list[Case], rounds: int, clock: str = "cpu") -> dict[str, float]:
-    """Median seconds per case over ``rounds`` rounds, cases alternating within each round."""
+MAX_ROUNDS = 100
+
+
+def interleaved(
+    cases: list[Case], rounds: int, clock: str = "cpu", *, budget: float = 0.0
+) -> dict[str, float]:
+    """Median seconds per case over the rounds, cases alternating within each round.
+
+    At least ``rounds`` rounds; more while the group has run for less than ``budget`` seconds
+    of wall time in all (set-up included), up to :data:`MAX_ROUNDS`: a case of a few
+    milliseconds needs many samples for a steady median, one of a second does not.
+    """
     timer = CLOCKS[clock]
     samples: dict[str, list[float]] = {case.name: [] for case in cases}
-    for _ in range(rounds):
+    began = time.perf_counter()
+    done = 0
+    while done < rounds or (time.perf_counter() - began < budget and done < MAX_ROUNDS):
         for case in cases:
             thunk = case.prepare()
             gc.collect()
             start = timer()
             thunk()
             samples[case.name].append(timer() - start)
+        done += 1
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -103,6 +116,7 @@ def machine_description(clock: str) -> dict[str, str]:
 
 __all__ = [
     "CLOCKS",
+    "MAX_ROUNDS",
     "Case",
     "Prepare",
     "Thunk",

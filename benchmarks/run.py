@@ -4,7 +4,8 @@
 Prints the machine, then one row per measurement: figure, baseline, ratio (figure/baseline),
 target and verdict (PASS/FAIL; INFO where no target is set; N/A when the code under test does
 not offer the piece yet). Every ratio compares two things measured side by side in this run on
-the same data; in-process figures are medians of ``--rounds`` interleaved rounds. Correctness
+the same data; in-process figures are medians of at least ``--rounds`` interleaved rounds
+(more for fast cases, within ``--budget`` seconds per group). Correctness
 is checked before anything is timed: a wrong result aborts the run (exit status 2).
 Exit status 0 otherwise, whatever the verdicts: this is a measurement, not a gate.
 """
@@ -96,7 +97,12 @@ def parse_args(argv: list[str]) -> tuple[Settings, tuple[str, ...], Path | None]
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1k and 10k nodes, 3 rounds")
     parser.add_argument("--sizes", help="comma-separated node counts (default 1000,10000,100000)")
-    parser.add_argument("--rounds", type=int, help="rounds per in-process measurement")
+    parser.add_argument("--rounds", type=int, help="least rounds per in-process measurement")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="more rounds while a group has run for less than this many seconds (default 3)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
     parser.add_argument("--clock", choices=("cpu", "wall"), help="in-process clock (default cpu)")
     parser.add_argument("--only", help=f"comma-separated groups among {', '.join(GROUPS)}")
@@ -109,6 +115,8 @@ def parse_args(argv: list[str]) -> tuple[Settings, tuple[str, ...], Path | None]
         changes["sizes"] = tuple(sorted(int(x) for x in args.sizes.split(",") if x.strip()))
     if args.rounds:
         changes["rounds"] = args.rounds
+    if args.budget is not None:
+        changes["budget"] = args.budget
     if args.clock:
         changes["clock"] = args.clock
     if args.suite_tests:

@@ -13,7 +13,8 @@ class BenchmarkError(Exception):
 @dataclass(frozen=True)
 class Settings:
     sizes: tuple[int, ...] = (1_000, 10_000, 100_000)  # engine overhead rows
-    rounds: int = 5  # in-process measurements: median of this many rounds
+    rounds: int = 5  # in-process measurements: median of at least this many rounds
+    budget: float = 3.0  # ... and of more rounds while a group has taken less (seconds)
     clock: str = "cpu"  # "cpu" (process time) or "wall"
     plugin_nodes: int = 1_000  # nodes of the plugin benchmark's workflow
     plugin_cases: int = 5  # tests per session in the per-test comparison with syrupy
@@ -44,6 +45,7 @@ FULL = Settings()
 QUICK = Settings(
     sizes=(1_000, 10_000),
     rounds=3,
+    budget=1.0,
     plugin_cases=6,
     plugin_rounds=1,
     suite_tests=40,
@@ -54,6 +56,7 @@ SMOKE = replace(
     QUICK,
     sizes=(100, 1_000),
     rounds=1,
+    budget=0.0,
     plugin_nodes=200,
     plugin_cases=2,
     plugin_rounds=1,

@@ -53,7 +53,7 @@ def round_trip_rows(settings: Settings, api: SnapshotApi, n: int) -> list[Row]:
         Case("deserialize", same(lambda: deserialize(data))),
         Case("load", same(lambda: load(loaded))),
     ]
-    medians = interleaved(cases, settings.rounds, settings.clock)
+    medians = interleaved(cases, settings.rounds, settings.clock, budget=settings.budget)
     peaks = {c.name: allocation_peak(c.prepare) for c in cases[:2]} if settings.peaks else {}
     steps = ", ".join(f"{s} {medians[s] * 1000:.1f} ms" for s in STEPS)
     return [
@@ -97,7 +97,7 @@ def format_rows(settings: Settings, api: SnapshotApi, n: int) -> list[Row]:
         Case("decode json", same(lambda: decode(as_json))),
         Case("decode binary", same(lambda: decode(as_binary))),
     ]
-    medians = interleaved(cases, settings.rounds, settings.clock)
+    medians = interleaved(cases, settings.rounds, settings.clock, budget=settings.budget)
     rows = [
         Row(
             key=f"snapshot.binary.{way}.{n}",
@@ -164,7 +164,7 @@ def resume_rows(settings: Settings, api: SnapshotApi) -> list[Row]:
     ]
     # "resume" times only the execution of the remaining nodes; "load+resume" adds load_snapshot,
     # with no order of the workflow kept in the process (as after a restart).
-    medians = interleaved(cases, settings.rounds, settings.clock)
+    medians = interleaved(cases, settings.rounds, settings.clock, budget=settings.budget)
     full = medians["full run"]
     return [
         Row(
