@@ -23,21 +23,12 @@ from hypothesis import strategies as st
 
 from pytest_wfsnap import engine
 from pytest_wfsnap.engine import plans, snapshots
-from pytest_wfsnap.engine.observers import Event
 from pytest_wfsnap.errors import WfsnapError
+from tests.engine.support import Starts
 from tests.engine.test_resume_parity import random_workflow
 
 T0 = datetime(2025, 11, 1, 16, 0, tzinfo=UTC)
 PROGRESS = ("completed_nodes", "skipped_nodes", "pending_nodes")
-
-
-class Starts:
-    def __init__(self) -> None:
-        self.order: list[str] = []
-
-    def __call__(self, event: Event) -> None:
-        if event.type == "node_start" and event.node_id is not None:
-            self.order.append(event.node_id)
 
 
 def _paused_document(seed: int, cut: int) -> dict[str, Any]:

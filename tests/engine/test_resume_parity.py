@@ -27,8 +27,8 @@ import pytest
 from pytest_wfsnap import engine
 from pytest_wfsnap.engine import snapshots
 from pytest_wfsnap.engine.config_text import config_from_overrides
-from pytest_wfsnap.engine.observers import Event
 from pytest_wfsnap.snapshot import diff_snapshots
+from tests.engine.support import Starts
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES_FILE = ROOT / "tests" / "data" / "conformance" / "cases.json"
@@ -50,15 +50,6 @@ def _succeeding_cases() -> list[dict[str, Any]]:
 
 
 CASES = _succeeding_cases()
-
-
-class Starts:
-    def __init__(self) -> None:
-        self.order: list[str] = []
-
-    def __call__(self, event: Event) -> None:
-        if event.type == "node_start" and event.node_id is not None:
-            self.order.append(event.node_id)
 
 
 def _no_sleep(seconds: float) -> None:

@@ -31,9 +31,9 @@ from pytest_wfsnap.engine.copying import deep_copy
 from pytest_wfsnap.engine.datatypes import ANY, BOOL, FLOAT, INT, STRING, STRINGS, STRUCTS
 from pytest_wfsnap.engine.decode import decode_nodes_and_edges, decode_payload
 from pytest_wfsnap.engine.definitions import decode_json_definition
-from pytest_wfsnap.engine.observers import Event
 from pytest_wfsnap.errors import PayloadError, SnapshotEncodeError, SnapshotLoadError
 from pytest_wfsnap.snapshot.document import checked_fields
+from tests.engine.support import Starts
 
 CASES = Path(__file__).resolve().parents[1] / "data" / "conformance" / "cases.json"
 T0 = datetime(2025, 11, 1, 16, 0, tzinfo=UTC)
@@ -184,15 +184,6 @@ PAYLOAD = {
         {"source": "acc", "target": "var"},
     ],
 }
-
-
-class Starts:
-    def __init__(self) -> None:
-        self.order: list[str] = []
-
-    def __call__(self, event: Event) -> None:
-        if event.type == "node_start" and event.node_id is not None:
-            self.order.append(event.node_id)
 
 
 ORDER = ["a", "b", "sum", "gt", "acc", "yes", "no", "var"]

@@ -13,7 +13,6 @@ import pytest
 from pytest_wfsnap import engine
 from pytest_wfsnap.engine import snapshots
 from pytest_wfsnap.engine.checkpoints import enable_checkpoints, recover
-from pytest_wfsnap.engine.observers import Event
 from pytest_wfsnap.engine.registry import NodeContext
 from pytest_wfsnap.errors import (
     ConfigError,
@@ -25,20 +24,14 @@ from pytest_wfsnap.errors import (
 )
 from pytest_wfsnap.snapshot import FORMAT_VERSION, SUPPORTED_VERSIONS, Snapshot
 from pytest_wfsnap.storage import CheckpointPolicy, FileSystemStore, MemoryStore
+from tests.engine import support
 
 GO_SNAPSHOTS = Path(__file__).resolve().parents[1] / "data" / "go_snapshots"
 T0 = datetime(2025, 11, 1, 16, 0, tzinfo=UTC)
 
 
-class Starts:
+class Starts(support.Starts):
     """An observer counting node_start events per node (across engines)."""
-
-    def __init__(self) -> None:
-        self.order: list[str] = []
-
-    def __call__(self, event: Event) -> None:
-        if event.type == "node_start" and event.node_id is not None:
-            self.order.append(event.node_id)
 
     @property
     def counts(self) -> Counter[str]:
