@@ -129,7 +129,10 @@ class Project:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         # Bytecode caches as users have them (kept out of the repository): without them every
         # process recompiles and re-rewrites every installed pytest plugin before its first test.
+        # An inherited PYTHONDONTWRITEBYTECODE would keep the cache empty (every process would
+        # compile pytest and its plugins from source again), so it is not passed on.
         env["PYTHONPYCACHEPREFIX"] = str(self.root / ".pycache")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         return env
 
     def pytest(self, *args: str) -> Session:
