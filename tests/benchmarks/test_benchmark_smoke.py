@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from benchmarks import inputs
+from benchmarks.measure import MAX_ROUNDS, Case, interleaved, same
+from benchmarks.plugin_project import Project
 from benchmarks.run import GROUP_PREFIXES, GROUPS, collect, expected_keys, main
 from benchmarks.settings import SMOKE, BenchmarkError
 from benchmarks.table import render
@@ -67,3 +69,24 @@ def test_command_line_writes_the_rows_as_json(tmp_path: Path) -> None:
     keys = [row["key"] for row in document["rows"]]
     assert keys == [key for key in expected_keys(SMOKE) if key.startswith("engine.")]
     assert {"cpu", "cores", "python"} <= set(document["machine"])
+
+
+def test_plugin_sessions_keep_bytecode_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-x")
+    env = Project(tmp_path / "project", nodes=20, cases=1, suite_tests=2).env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env  # else the cache below stays empty
+    assert env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "project" / ".pycache")
+    assert "PYTEST_ADDOPTS" not in env
+
+
+def test_fast_cases_get_more_rounds_within_the_budget() -> None:
+    calls: list[str] = []
+    cases = [Case(name, same(lambda name=name: calls.append(name))) for name in ("a", "b")]
+    interleaved(cases, 2, budget=0.0)
+    assert calls == ["a", "b", "a", "b"]  # exactly the rounds asked, alternating
+    calls.clear()
+    interleaved(cases, 2, budget=60.0)
+    assert len(calls) == 2 * MAX_ROUNDS  # tiny cases: as many rounds as allowed
