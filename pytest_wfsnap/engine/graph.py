@@ -31,7 +31,6 @@ Step = tuple[NodeSpec, Incoming, bool]
 conditional (has a branch handle). Plain tuples keep the run loop's per-node cost minimal."""
 
 _NO_INPUTS: Incoming = ()
-_NODE_ID = attrgetter("id")
 _SOURCE = attrgetter("source")
 
 
@@ -50,27 +49,26 @@ class Plan:
     """The execution order with per-node wiring, and what the final-output rule needs.
 
     ``order`` holds every node from the first one that was undecided when the plan was made
-    (all of them for a new run); the nodes before it never run again. ``sources`` and
-    ``position`` may be left to be worked out from ``edges`` and ``nodes`` when first needed
-    (a resumed run's plan need not index the whole graph for the nodes it has left).
+    (all of them for a new run); the nodes before it never run again. ``sources`` may be left
+    to be worked out from ``edges`` when first needed (a resumed run's plan need not go over
+    every edge for the nodes it has left).
     """
 
-    __slots__ = ("_by_id", "_edges", "_local", "_nodes", "_position", "_sources", "order")
+    __slots__ = ("_by_id", "_edges", "_nodes", "_position", "_sources", "order")
 
     def __init__(
         self,
         order: tuple[Step, ...],
         sources: frozenset[str] | None,
         nodes: Sequence[NodeSpec],
-        position: Mapping[str, int] | None,
+        position: Mapping[str, int],
         edges: Sequence[Edge] = (),
     ) -> None:
         self.order = order
         self._sources = sources
         self._edges = edges
         self._nodes = nodes
-        self._position = position
-        self._local: dict[str, NodeSpec] | None = None
+        self._position = position  # node id -> index in ``nodes``
         self._by_id: dict[str, NodeSpec] | None = None
 
     @property
@@ -80,21 +78,9 @@ class Plan:
             self._sources = frozenset(map(_SOURCE, self._edges))
         return self._sources
 
-    def _positions(self) -> Mapping[str, int]:
-        if self._position is None:
-            ids = map(_NODE_ID, self._nodes)
-            self._position = dict(zip(ids, range(len(self._nodes)), strict=True))
-        return self._position
-
     def node(self, node_id: str) -> NodeSpec | None:
         """The node with id ``node_id``, if any."""
-        if self._position is None:  # the plan's own nodes first, without indexing them all
-            if self._local is None:
-                self._local = {step[0].id: step[0] for step in self.order}
-            found = self._local.get(node_id)
-            if found is not None:
-                return found
-        index = self._positions().get(node_id)
+        index = self._position.get(node_id)
         return None if index is None else self._nodes[index]
 
     @property
@@ -102,7 +88,7 @@ class Plan:
         """Every node by id."""
         if self._by_id is None:
             nodes = self._nodes
-            self._by_id = {node_id: nodes[index] for node_id, index in self._positions().items()}
+            self._by_id = {node_id: nodes[index] for node_id, index in self._position.items()}
         return self._by_id
 
 

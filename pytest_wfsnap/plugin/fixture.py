@@ -18,6 +18,7 @@ import pytest
 
 from pytest_wfsnap.engine import Engine, Result
 from pytest_wfsnap.engine.config import Config
+from pytest_wfsnap.engine.copying import gc_paused
 from pytest_wfsnap.errors import (
     ConfigError,
     ExecutionError,
@@ -43,7 +44,6 @@ from pytest_wfsnap.plugin.replay import check_fresh, golden_snapshot, recordings
 from pytest_wfsnap.plugin.replay import start_state as recorded_state
 from pytest_wfsnap.plugin.runs import (
     RunOutcome,
-    gc_paused,
     initial_snapshot,
     pinned_clock,
     restored_engine,
@@ -102,8 +102,10 @@ class WfSnapshot:
                 if outcome.error is not None:
                     raise outcome.error
                 return outcome.result
-            # Everything a replay allocates (the parsed golden, both final states) is released
-            # before the collector resumes, so a replay leaves it no work to do.
+            # Everything a replay allocates (the parsed golden, both final states) dies when it
+            # ends and is released before the collector resumes: collections during it would
+            # walk those objects for nothing and promote them to older generations, whose full
+            # collections then walk the whole session's heap.
             with gc_paused():
                 result, error, drift = self._replay(spec)
             self._check(drift)

@@ -8,10 +8,8 @@ the real monotonic clock.
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -30,22 +28,6 @@ from pytest_wfsnap.snapshot.model import format_time, to_utc
 from pytest_wfsnap.snapshot.version import FORMAT_VERSION
 
 _CACHED_WORKFLOWS = 8
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (resumed only if it was running).
-
-    A replay allocates tens of thousands of containers that all die when it ends; collections
-    during it would walk them for nothing and promote them to older generations, whose full
-    collections then walk the whole test session's heap."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def pinned_clock(at: datetime) -> Clock:
@@ -269,7 +251,6 @@ __all__ = [
     "Workflow",
     "final_view",
     "fresh_engine",
-    "gc_paused",
     "initial_snapshot",
     "pinned_clock",
     "restored_engine",

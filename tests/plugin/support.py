@@ -13,6 +13,10 @@ from typing import Any
 
 import pytest
 
+from pytest_wfsnap.engine.config import Config
+from pytest_wfsnap.plugin.compare import PART_PATHS
+from pytest_wfsnap.plugin.workflow import RunSpec
+
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_MODULE = "pytest_wfsnap.plugin.plugin"
 # Installed plugins the test projects do not use are left out (hypothesis's import is slow,
@@ -140,3 +144,23 @@ class JsonServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def spec_for(path: Path, payload: dict[str, Any], **changes: Any) -> RunSpec:
+    """The run spec of a workflow written to ``path``, comparing every part (``changes`` set
+    other fields), as the fixture would build it."""
+    path.write_text(json.dumps(payload))
+    fields: dict[str, Any] = {
+        "workflow_path": path,
+        "workflow_ref": path.name,
+        "payload": path.read_bytes(),
+        "config": Config(),
+        "seed": 0,
+        "start_after": None,
+        "states": (),
+        "float_tolerance": 0.0,
+        "ignore": (),
+        "compare": tuple(PART_PATHS),
+    }
+    fields.update(changes)
+    return RunSpec(**fields)

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from pytest_wfsnap.engine.config import Config
 from pytest_wfsnap.errors import GoldenFileError
 from pytest_wfsnap.plugin.compare import (
     PART_PATHS,
@@ -32,28 +31,10 @@ from pytest_wfsnap.plugin.replay import golden_snapshot, replay
 from pytest_wfsnap.plugin.runs import workflow_of
 from pytest_wfsnap.plugin.workflow import RunSpec
 from pytest_wfsnap.snapshot import Snapshot, diff_snapshots, workflow_fingerprint
-from tests.plugin.support import CALC_WORKFLOW, WfPytester
+from tests.plugin.support import CALC_WORKFLOW, WfPytester, spec_for
 
 SHOWN = Path("fixtures/test_calc/test_calc.golden.json")
 ALL_PARTS = tuple(PART_PATHS)
-
-
-def spec_for(path: Path, payload: dict[str, Any], **changes: Any) -> RunSpec:
-    path.write_text(json.dumps(payload))
-    fields: dict[str, Any] = {
-        "workflow_path": path,
-        "workflow_ref": path.name,
-        "payload": path.read_bytes(),
-        "config": Config(),
-        "seed": 0,
-        "start_after": None,
-        "states": (),
-        "float_tolerance": 0.0,
-        "ignore": (),
-        "compare": ALL_PARTS,
-    }
-    fields.update(changes)
-    return RunSpec(**fields)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from pytest_wfsnap.plugin.runs import (
 from pytest_wfsnap.plugin.workflow import RunSpec
 from pytest_wfsnap.snapshot import snapshot_to_document
 from pytest_wfsnap.snapshot.document import SnapshotDoc
-from tests.plugin.support import CALC_WORKFLOW, WfPytester
+from tests.plugin.support import CALC_WORKFLOW, WfPytester, spec_for
 
 SHOWN = Path("fixtures/test_rich/test_rich.golden.json")
 AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -80,24 +80,6 @@ FAILING_WORKFLOW: dict[str, Any] = {
     ],
     "edges": [{"source": "n", "target": "get"}],
 }
-
-
-def spec_for(path: Path, payload: dict[str, Any], **changes: Any) -> RunSpec:
-    path.write_text(json.dumps(payload))
-    fields: dict[str, Any] = {
-        "workflow_path": path,
-        "workflow_ref": path.name,
-        "payload": path.read_bytes(),
-        "config": Config(),
-        "seed": 0,
-        "start_after": None,
-        "states": (),
-        "float_tolerance": 0.0,
-        "ignore": (),
-        "compare": tuple(PART_PATHS),
-    }
-    fields.update(changes)
-    return RunSpec(**fields)
 
 
 def compared_snapshot_part(outcome_final: Any) -> dict[str, Any]:

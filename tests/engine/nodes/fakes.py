@@ -77,7 +77,32 @@ class FakeClock:
         self.current += timedelta(seconds=seconds)
 
 
-class FakeRuntime:
+class RuntimeAccessors:
+    """The read-only parts of the Runtime protocol, shared by the test runtimes."""
+
+    _config: Config
+    _state: StateManager
+    _results: dict[str, Any]
+    _http_clients: Mapping[str, Any] = {}
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    @property
+    def state(self) -> StateManager:
+        return self._state
+
+    @property
+    def results(self) -> Mapping[str, Any]:
+        return self._results
+
+    @property
+    def http_clients(self) -> Mapping[str, Any]:
+        return self._http_clients
+
+
+class FakeRuntime(RuntimeAccessors):
     """The Runtime protocol with a fake clock, recorded sleeps and a real state manager."""
 
     def __init__(
@@ -97,22 +122,6 @@ class FakeRuntime:
         self.sleeps: list[float] = []
         self.set_variable_calls: list[tuple[str, Any]] = []
         self.fail_set_variable: NodeError | None = None
-
-    @property
-    def config(self) -> Config:
-        return self._config
-
-    @property
-    def state(self) -> StateManager:
-        return self._state
-
-    @property
-    def results(self) -> Mapping[str, Any]:
-        return self._results
-
-    @property
-    def http_clients(self) -> Mapping[str, Any]:
-        return {}
 
     def random_for(self, node_id: str) -> random.Random:
         return random.Random(node_id)

@@ -21,7 +21,7 @@ from pytest_wfsnap.engine.expr.context import ExprContext
 from pytest_wfsnap.engine.nodes.base import Executor, NodeSpec
 from pytest_wfsnap.engine.state import StateManager
 from pytest_wfsnap.errors import NodeError, WfsnapError, WorkflowTimeoutError
-from tests.engine.nodes.fakes import START, FakeClock
+from tests.engine.nodes.fakes import START, FakeClock, RuntimeAccessors
 
 # Go data-struct fields of each node type with their zero values (ENGINE.md B1.4).
 FIELDS: dict[str, dict[str, Any]] = {
@@ -62,7 +62,7 @@ FIELDS: dict[str, dict[str, Any]] = {
 }
 
 
-class FakeRuntime:
+class FakeRuntime(RuntimeAccessors):
     """The Runtime protocol with a fake clock, recorded sleeps and seeded random sources."""
 
     def __init__(
@@ -88,22 +88,6 @@ class FakeRuntime:
         self.deadline = deadline  # seconds after START at which sleep raises
         self.sleeps: list[float] = []
         self.expr_context_calls = 0
-
-    @property
-    def config(self) -> Config:
-        return self._config
-
-    @property
-    def state(self) -> StateManager:
-        return self._state
-
-    @property
-    def results(self) -> Mapping[str, Any]:
-        return self._results
-
-    @property
-    def http_clients(self) -> Mapping[str, Any]:
-        return {}
 
     def random_for(self, node_id: str) -> random.Random:
         source = self._randoms.get(node_id)

@@ -18,33 +18,18 @@ from pytest_wfsnap.engine.nodes.http import HTTPExecutor
 from pytest_wfsnap.engine.ssrf import Resolver
 from pytest_wfsnap.engine.state import StateManager
 from pytest_wfsnap.errors import LimitError
+from tests.engine.nodes.fakes import RuntimeAccessors
 
 
-class FakeRuntime:
+class FakeRuntime(RuntimeAccessors):
     def __init__(
         self, config: Config | None = None, http_clients: Mapping[str, Any] | None = None
     ) -> None:
         self._config = config or Config()
         self._state = StateManager()
         self._results: dict[str, Any] = {}
-        self._clients: Mapping[str, Any] = http_clients or {}
+        self._http_clients = http_clients or {}
         self.http_call_count = 0
-
-    @property
-    def config(self) -> Config:
-        return self._config
-
-    @property
-    def state(self) -> StateManager:
-        return self._state
-
-    @property
-    def results(self) -> Mapping[str, Any]:
-        return self._results
-
-    @property
-    def http_clients(self) -> Mapping[str, Any]:
-        return self._clients
 
     def random_for(self, node_id: str) -> random.Random:
         return random.Random(node_id)
